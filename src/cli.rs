@@ -1,0 +1,78 @@
+//! The command line (clap derive types only). `export` is the default command, so a bare `awsmfa` does the
+//! main job.
+
+use crate::render::Shell;
+use clap::{Args, Parser, Subcommand};
+
+/// Trade an MFA token code for AWS session credentials and print them as statements for your shell.
+///
+/// bash/zsh/sh: eval "$(awsmfa)"   fish: awsmfa | source   PowerShell: Invoke-Expression (awsmfa | Out-String)
+#[derive(Debug, Parser)]
+#[command(name = "awsmfa", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub export: ExportArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Get session credentials and print them for a shell (the default command).
+    Export(ExportArgs),
+}
+
+/// Options of `awsmfa export`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ExportArgs {
+    /// Profile holding the long-term access keys [default: $AWS_PROFILE, else "default"].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// MFA serial number: the device ARN (arn:aws:iam::123456789012:mfa/alice) or a hardware serial
+    /// [default: $AWS_MFA_SERIAL, else mfa_serial of the profile or of its source_profile].
+    #[arg(long, visible_alias = "mfa-serial", value_name = "SERIAL")]
+    pub serial_number: Option<String>,
+
+    /// The 6-digit token code [default: one line from stdin when it is not a terminal, else a prompt on
+    /// the terminal].
+    #[arg(long, value_name = "CODE")]
+    pub token_code: Option<String>,
+
+    /// Session length in seconds, 900 to 129600 [default: duration_seconds of the profile, else STS's
+    /// default of 43200].
+    #[arg(long, value_name = "SECONDS")]
+    pub duration_seconds: Option<String>,
+
+    /// Region whose STS endpoint is called [default: $AWS_REGION, $AWS_DEFAULT_REGION, region of the
+    /// profile or its source_profile, else us-east-1].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Shell to print statements for [default: detected from the parent process, else $SHELL].
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Option<Shell>,
+
+    /// Print statements that remove the credential variables awsmfa sets; no AWS call.
+    #[arg(long)]
+    pub unset: bool,
+
+    /// Seconds to wait for STS, connection included.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSMFA_TIMEOUT",
+        default_value_t = 10
+    )]
+    pub timeout: u64,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Tell where each input came from (profile, files, serial, region, endpoint); never a secret.
+    #[arg(short, long)]
+    pub verbose: bool,
+}

@@ -1,0 +1,49 @@
+//! PowerShell (Windows PowerShell 5.1 and PowerShell 7).
+//!
+//! Rule (PowerShell Language Specification 3.0, §2.3.5.2 "String literals", `verbatim-string-literal` and
+//! `single-quote-character`): a single-quoted string is delimited by any of U+0027 `'`, U+2018 `‘`, U+2019 `’`,
+//! U+201A `‚`, U+201B `‛`; inside it a quote character is written by doubling it, and nothing else is special —
+//! no `$` expansion, no backtick escapes, newlines literal.
+
+use super::{Refused, refuse_nul};
+
+/// The characters PowerShell's tokenizer treats as a single quote.
+pub const SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
+
+/// Quotes `value` as a verbatim (single-quoted) string literal that reads back exactly.
+///
+/// Errors: a NUL byte ([`Refused`]).
+pub fn quote(value: &str) -> Result<String, Refused> {
+    refuse_nul(value)?;
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if SINGLE_QUOTES.contains(&c) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    Ok(out)
+}
+
+/// `$env:NAME = <quoted value>`.
+pub fn set(name: &str, value: &str) -> Result<String, Refused> {
+    Ok(format!("$env:{name} = {}", quote(value)?))
+}
+
+/// `Remove-Item -LiteralPath Env:NAME -ErrorAction SilentlyContinue`: quiet when the variable is absent.
+pub fn unset(name: &str) -> String {
+    format!("Remove-Item -LiteralPath Env:{name} -ErrorAction SilentlyContinue")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_every_kind_of_single_quote() {
+        assert_eq!(quote("a'b‘c’d‚e‛f").unwrap(), "'a''b‘‘c’’d‚‚e‛‛f'");
+        assert_eq!(quote("$x `n").unwrap(), "'$x `n'");
+    }
+}

@@ -1,0 +1,248 @@
+//! Resolve: what the user asked for, from flags, environment and profile files, checked before any
+//! network call or prompt (the token code is asked for last, by [`mfa::token_code`], once everything
+//! else is known to be usable).
+
+pub mod mfa;
+pub mod profile;
+pub mod shell;
+pub mod source;
+
+use crate::cli::ExportArgs;
+use crate::error::{Error, Kind, Result};
+use crate::render::Shell;
+use crate::report::Reporter;
+use mfa::Serial;
+use profile::Files;
+use source::Source;
+use std::time::Duration;
+
+/// Lowest and highest `DurationSeconds` for an IAM user (STS API reference, GetSessionToken). Root users
+/// are held to 3600 by STS itself.
+pub const DURATION_RANGE: std::ops::RangeInclusive<i32> = 900..=129_600;
+
+/// Region used when none is configured, for the `aws` partition.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Everything the exchange needs except the token code.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The selected profile name.
+    pub profile: String,
+    /// Where the long-term keys come from.
+    pub source: Source,
+    /// The MFA serial number.
+    pub serial: Serial,
+    /// `DurationSeconds` to send, in seconds; `None` lets STS choose (43200).
+    pub duration_seconds: Option<i32>,
+    /// The region whose STS endpoint is called.
+    pub region: String,
+    /// True when the region came from `--region` or a profile, so it is exported too.
+    pub export_region: bool,
+    /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, when set.
+    pub endpoint: Option<String>,
+    /// Time allowed for the STS call, connection included.
+    pub timeout: Duration,
+}
+
+/// A non-empty environment variable.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Resolves every input of `export` but the token code and the shell.
+///
+/// Errors: [`Kind::Config`] for anything missing or malformed in files, environment or flags (the message
+/// says where it looked); [`Kind::Usage`] for a malformed flag value.
+pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
+    let (profile, profile_origin) = match (&args.profile, env_var("AWS_PROFILE")) {
+        (Some(p), _) => (p.clone(), "--profile"),
+        (None, Some(p)) => (p, "AWS_PROFILE"),
+        (None, None) => ("default".to_string(), "default"),
+    };
+    report.detail(&format!("profile: {profile} (from {profile_origin})"));
+    let files = Files::load()?;
+    report.detail(&format!("config file: {}", files.config.describe()));
+    report.detail(&format!(
+        "credentials file: {}",
+        files.credentials.describe()
+    ));
+
+    let source = source::resolve(&files, &profile, args.profile.is_some(), report)?;
+    let serial = serial(args, &files, &profile, report)?;
+    let duration_seconds = duration(args, &files, &profile)?;
+    let (region, export_region) = region(args, &files, &profile, &serial, report)?;
+    let endpoint = endpoint()?;
+    match &endpoint {
+        Some(url) => report.detail(&format!("endpoint: {url}")),
+        None => report.detail(&format!("endpoint: the STS regional endpoint of {region}")),
+    }
+    if args.timeout == 0 {
+        return Err(Error::usage("--timeout must be at least 1 second"));
+    }
+    Ok(Inputs {
+        profile,
+        source,
+        serial,
+        duration_seconds,
+        region,
+        export_region,
+        endpoint,
+        timeout: Duration::from_secs(args.timeout),
+    })
+}
+
+fn serial(args: &ExportArgs, files: &Files, profile: &str, report: &Reporter) -> Result<Serial> {
+    let (value, origin) = if let Some(s) = &args.serial_number {
+        (s.clone(), "--serial-number".to_string())
+    } else if let Some(s) = env_var("AWS_MFA_SERIAL") {
+        (s, "AWS_MFA_SERIAL".to_string())
+    } else if let Some((s, holder, path)) = source::find_in_chain(files, profile, "mfa_serial") {
+        (
+            s.to_string(),
+            format!("mfa_serial of profile {holder:?} in {}", path.display()),
+        )
+    } else {
+        return Err(Error::config(format!(
+            "no MFA serial number: looked at --serial-number, AWS_MFA_SERIAL, and mfa_serial of profile {profile:?} and its source_profile in {} and {}; pass --serial-number or add mfa_serial to the profile",
+            files.config.describe(),
+            files.credentials.describe()
+        )));
+    };
+    let serial = mfa::check_serial(value.trim(), &origin)?;
+    report.detail(&format!(
+        "MFA serial number: {} (from {origin})",
+        serial.value
+    ));
+    Ok(serial)
+}
+
+fn duration(args: &ExportArgs, files: &Files, profile: &str) -> Result<Option<i32>> {
+    let (raw, origin, kind) = match (
+        &args.duration_seconds,
+        files.get(profile, "duration_seconds"),
+    ) {
+        (Some(d), _) => (d.clone(), "--duration-seconds".to_string(), Kind::Usage),
+        (None, Some((d, file))) => (
+            d.to_string(),
+            format!(
+                "duration_seconds of profile {profile:?} in {}",
+                file.path.display()
+            ),
+            Kind::Config,
+        ),
+        (None, None) => return Ok(None),
+    };
+    match raw.trim().parse::<i32>() {
+        Ok(n) if DURATION_RANGE.contains(&n) => Ok(Some(n)),
+        _ => Err(Error::new(
+            kind,
+            format!(
+                "duration {raw:?} ({origin}) is not a whole number of seconds from 900 (15 minutes) to 129600 (36 hours); root users may have at most 3600"
+            ),
+        )),
+    }
+}
+
+/// The partition a region belongs to, by its name.
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+fn region(
+    args: &ExportArgs,
+    files: &Files,
+    profile: &str,
+    serial: &Serial,
+    report: &Reporter,
+) -> Result<(String, bool)> {
+    let found = if let Some(r) = &args.region {
+        Some((r.clone(), "--region".to_string(), true))
+    } else if let Some(r) = env_var("AWS_REGION") {
+        Some((r, "AWS_REGION".to_string(), false))
+    } else if let Some(r) = env_var("AWS_DEFAULT_REGION") {
+        Some((r, "AWS_DEFAULT_REGION".to_string(), false))
+    } else {
+        source::find_in_chain(files, profile, "region").map(|(r, holder, path)| {
+            (
+                r.to_string(),
+                format!("region of profile {holder:?} in {}", path.display()),
+                true,
+            )
+        })
+    };
+    let partition = serial.partition.as_deref();
+    let Some((region, origin, export)) = found else {
+        return match partition {
+            None | Some("aws") => {
+                report.detail(&format!("region: {DEFAULT_REGION} (default)"));
+                Ok((DEFAULT_REGION.to_string(), false))
+            }
+            Some(p) => Err(Error::config(format!(
+                "the MFA device is in partition {p}, which has no default region here: pass --region (e.g. {})",
+                if p == "aws-cn" {
+                    "cn-north-1"
+                } else if p == "aws-us-gov" {
+                    "us-gov-west-1"
+                } else {
+                    "the partition's region"
+                }
+            ))),
+        };
+    };
+    let region = region.trim().to_string();
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        return Err(Error::config(format!(
+            "region {region:?} ({origin}) is not a region name such as us-east-1"
+        )));
+    }
+    if let Some(p @ ("aws" | "aws-cn" | "aws-us-gov")) = partition
+        && partition_of(&region) != p
+    {
+        return Err(Error::config(format!(
+            "region {region} ({origin}) is in partition {}, but the MFA device is in {p}: pass a region of {p} with --region",
+            partition_of(&region)
+        )));
+    }
+    report.detail(&format!("region: {region} (from {origin})"));
+    Ok((region, export))
+}
+
+/// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` (AWS SDKs and Tools reference guide, "Service-specific
+/// endpoints"), unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`.
+fn endpoint() -> Result<Option<String>> {
+    if env_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Ok(None);
+    }
+    let Some((name, url)) = ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"]
+        .into_iter()
+        .find_map(|n| env_var(n).map(|v| (n, v)))
+    else {
+        return Ok(None);
+    };
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(Error::config(format!(
+            "{name}={url:?} is not an http:// or https:// URL"
+        )));
+    }
+    Ok(Some(url))
+}
+
+/// Picks the shell (see [`shell::detect`]) and says where the choice came from with `-v`.
+pub fn shell(flag: Option<Shell>, report: &Reporter) -> Result<Shell> {
+    let (shell, origin) = shell::detect(flag)?;
+    report.detail(&format!("shell: {} (from {origin})", shell.name()));
+    Ok(shell)
+}

@@ -1,0 +1,248 @@
+//! The exchange: one STS GetSessionToken call through aws-sdk-sts, signed with the long-term keys, and the
+//! mapping of every failure to a one-line cause and remedy.
+//!
+//! Nothing is retried: a token code is single-use, and STS may have consumed it even when the answer was
+//! lost (HTTP 500, a timeout), so a retry could only fail or, worse, be mistaken for a wrong code.
+
+use super::Session;
+use crate::error::{Error, Kind, Result, one_line};
+use crate::resolve::Inputs;
+use crate::resolve::source::LongTermKeys;
+use crate::secret::Secret;
+use aws_credential_types::Credentials;
+use aws_sdk_sts::config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::date_time::Format;
+use std::time::Duration;
+
+/// The longest wait for a TCP/TLS connection to STS, in seconds (less when `--timeout` is shorter).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An STS client for `inputs`' region and endpoint, signing with `keys`; no retries, bounded time, and no
+/// credential or region lookups of its own (no instance metadata).
+pub fn client(
+    keys: &LongTermKeys,
+    session_token: Option<&Secret>,
+    inputs: &Inputs,
+) -> aws_sdk_sts::Client {
+    let credentials = Credentials::new(
+        keys.access_key_id.clone(),
+        keys.secret_access_key.expose().to_string(),
+        session_token.map(|t| t.expose().to_string()),
+        None,
+        "awsmfa",
+    );
+    let mut config = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(inputs.region.clone()))
+        .credentials_provider(credentials)
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT.min(inputs.timeout))
+                .operation_timeout(inputs.timeout)
+                .build(),
+        );
+    if let Some(url) = &inputs.endpoint {
+        config = config.endpoint_url(url);
+    }
+    aws_sdk_sts::Client::from_conf(config.build())
+}
+
+/// Calls GetSessionToken once with `inputs.serial` and `code` (6 digits) and `inputs.duration_seconds`.
+///
+/// Errors: [`Kind::MfaRejected`] when STS rejects the code or the serial; [`Kind::Network`] when STS cannot
+/// be reached or does not answer within `inputs.timeout`; [`Kind::Aws`] for every other error answer and
+/// for an answer without credentials.
+pub async fn get_session_token(
+    keys: &LongTermKeys,
+    inputs: &Inputs,
+    code: &str,
+) -> Result<Session> {
+    let output = client(keys, None, inputs)
+        .get_session_token()
+        .serial_number(&inputs.serial.value)
+        .token_code(code)
+        .set_duration_seconds(inputs.duration_seconds)
+        .send()
+        .await
+        .map_err(|e| map_error(e, &Context::new(inputs, keys)))?;
+    let c = output.credentials().ok_or_else(|| {
+        Error::new(
+            Kind::Aws,
+            "STS answered GetSessionToken without credentials; try again with the next code",
+        )
+    })?;
+    let expiration = c.expiration().fmt(Format::DateTime).map_err(|_| {
+        Error::new(
+            Kind::Aws,
+            "STS answered with an expiration awsmfa cannot represent",
+        )
+    })?;
+    Ok(Session {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: Secret::new(c.secret_access_key()),
+        session_token: Secret::new(c.session_token()),
+        expiration,
+    })
+}
+
+/// What an error message may mention about the call.
+pub struct Context {
+    /// The endpoint in words (`https://…` or "the STS endpoint of us-east-1").
+    pub endpoint: String,
+    /// The masked access key id.
+    pub key: String,
+    /// The MFA serial number.
+    pub serial: String,
+    /// `--timeout` in seconds.
+    pub timeout: u64,
+}
+
+impl Context {
+    /// The context of a call made with `inputs` and `keys`.
+    pub fn new(inputs: &Inputs, keys: &LongTermKeys) -> Context {
+        Context {
+            endpoint: inputs
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| format!("the STS endpoint of {}", inputs.region)),
+            key: keys.masked_id(),
+            serial: inputs.serial.value.clone(),
+            timeout: inputs.timeout.as_secs(),
+        }
+    }
+}
+
+/// Maps an SDK error to a one-line cause and remedy with its exit-status kind. The STS error codes are those
+/// of the STS API reference ("Common Errors" and each action's "Errors"), as real STS sends them.
+pub fn map_error<E, R>(error: SdkError<E, R>, ctx: &Context) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    match &error {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().unwrap_or("");
+            let message = one_line(e.message().unwrap_or(""));
+            service_error(code, &message, ctx)
+        }
+        SdkError::TimeoutError(_) => Error::new(
+            Kind::Network,
+            format!(
+                "no answer from {} within {} s; check the network or proxy, or raise --timeout",
+                ctx.endpoint, ctx.timeout
+            ),
+        ),
+        SdkError::DispatchFailure(failure) => {
+            let cause = deepest_cause(&error);
+            let what = if failure.is_timeout() {
+                format!(
+                    "no connection within {} s",
+                    CONNECT_TIMEOUT.as_secs().min(ctx.timeout)
+                )
+            } else {
+                cause
+            };
+            Error::new(
+                Kind::Network,
+                format!(
+                    "cannot reach {}: {what}; check the network, proxy (HTTPS_PROXY) and endpoint settings",
+                    ctx.endpoint
+                ),
+            )
+        }
+        SdkError::ResponseError(_) => Error::new(
+            Kind::Aws,
+            format!(
+                "{} sent an answer awsmfa cannot read ({}); is the endpoint really STS?",
+                ctx.endpoint,
+                deepest_cause(&error)
+            ),
+        ),
+        _ => Error::new(
+            Kind::Internal,
+            format!(
+                "the STS request could not be made: {}",
+                deepest_cause(&error)
+            ),
+        ),
+    }
+}
+
+fn service_error(code: &str, message: &str, ctx: &Context) -> Error {
+    let lower = message.to_ascii_lowercase();
+    let (kind, text) = match code {
+        "AccessDenied" if lower.contains("session credentials") => (
+            Kind::Aws,
+            format!(
+                "STS refused: the keys ({}) are session credentials; GetSessionToken needs an IAM user's long-term keys",
+                ctx.key
+            ),
+        ),
+        "AccessDenied" if lower.contains("multifactor") || lower.contains("mfa") || lower.contains("one time") => (
+            Kind::MfaRejected,
+            format!(
+                "STS rejected the MFA code or serial: the code is wrong or was already used (wait for the next code), or {} is not this user's MFA device",
+                ctx.serial
+            ),
+        ),
+        "AccessDenied" => (
+            Kind::Aws,
+            format!("STS denied GetSessionToken for {}: {message}", ctx.key),
+        ),
+        "InvalidClientTokenId" | "UnrecognizedClientException" => (
+            Kind::Aws,
+            format!(
+                "STS does not know the access key {} or it is inactive; check the profile's aws_access_key_id (IAM → Security credentials)",
+                ctx.key
+            ),
+        ),
+        "SignatureDoesNotMatch" if lower.contains("expired") || lower.contains("time") => (
+            Kind::Aws,
+            "STS refused the request signature because this machine's clock is off by more than 15 minutes; correct the clock".to_string(),
+        ),
+        "SignatureDoesNotMatch" => (
+            Kind::Aws,
+            format!(
+                "STS refused the request signature: the secret access key does not belong to {}; check aws_secret_access_key",
+                ctx.key
+            ),
+        ),
+        "ValidationError" if lower.contains("duration") => (
+            Kind::Aws,
+            format!("STS refused the duration: {message}; IAM users may ask for 900–129600 seconds, root users at most 3600"),
+        ),
+        "ExpiredToken" | "ExpiredTokenException" => (
+            Kind::Aws,
+            "STS says the security token has expired; the keys are session credentials: use long-term keys".to_string(),
+        ),
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" => (
+            Kind::Aws,
+            "STS is throttling requests; wait a few seconds and run awsmfa again with the next code".to_string(),
+        ),
+        "RegionDisabledException" => (
+            Kind::Aws,
+            "STS is not activated in this region; pass --region with an activated region (IAM → Account settings)".to_string(),
+        ),
+        "" => (
+            Kind::Aws,
+            format!("{} answered with an error awsmfa cannot read; try again later", ctx.endpoint),
+        ),
+        _ => (Kind::Aws, format!("STS error {code}: {message}")),
+    };
+    Error::new(kind, text)
+}
+
+/// The innermost cause of an error, which names what really happened (connection refused, certificate
+/// unknown, …) where the outer layers only say "dispatch failure".
+fn deepest_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    one_line(&last)
+}
