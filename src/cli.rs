@@ -22,6 +22,51 @@ pub struct Cli {
 pub enum Command {
     /// Get session credentials and print them for a shell (the default command).
     Export(ExportArgs),
+    /// Print a shell function (default name `mfa`) that runs awsmfa and applies its output to the current
+    /// shell; add `eval "$(awsmfa init bash)"` (or the line for your shell) to your shell's start-up file.
+    Init(InitArgs),
+    /// Print a completion script for awsmfa's own arguments.
+    Completions(CompletionsArgs),
+}
+
+/// Options of `awsmfa init`.
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// The shell to print the function for.
+    #[arg(value_enum)]
+    pub shell: InitShell,
+
+    /// Name of the function to define.
+    #[arg(long = "cmd", value_name = "NAME", default_value = "mfa")]
+    pub name: String,
+}
+
+/// Shells `awsmfa init` has a function for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitShell {
+    /// GNU bash.
+    Bash,
+    /// zsh.
+    Zsh,
+    /// POSIX sh (dash, mksh, busybox ash, ksh).
+    Sh,
+    /// fish.
+    Fish,
+    /// PowerShell 5.1 and 7.
+    #[value(alias = "pwsh")]
+    Powershell,
+    /// Windows cmd.exe (save the output as mfa.cmd on PATH).
+    Cmd,
+    /// elvish.
+    Elvish,
+}
+
+/// Options of `awsmfa completions`.
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `awsmfa export`.

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod init;
 pub mod render;
 pub mod report;
 pub mod resolve;
@@ -24,6 +25,8 @@ pub fn run(cli: Cli) -> Result<String> {
     match cli.command {
         None => export(&cli.export),
         Some(Command::Export(args)) => export(&args),
+        Some(Command::Init(args)) => init::script(args.shell, &args.name),
+        Some(Command::Completions(args)) => Ok(init::completions(args.shell)),
     }
 }
 

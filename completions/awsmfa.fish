@@ -1,0 +1,76 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_awsmfa_global_optspecs
+    string join \n profile= serial-number= token-code= duration-seconds= region= shell= unset timeout= q/quiet v/verbose h/help V/version
+end
+
+function __fish_awsmfa_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_awsmfa_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_awsmfa_using_subcommand
+    set -l cmd (__fish_awsmfa_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l profile -d 'Profile holding the long-term access keys [default: $AWS_PROFILE, else "default"]' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l serial-number -l mfa-serial -d 'MFA serial number: the device ARN (arn:aws:iam::123456789012:mfa/alice) or a hardware serial [default: $AWS_MFA_SERIAL, else mfa_serial of the profile or of its source_profile]' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l token-code -d 'The 6-digit token code [default: one line from stdin when it is not a terminal, else a prompt on the terminal]' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l duration-seconds -d 'Session length in seconds, 900 to 129600 [default: duration_seconds of the profile, else STS\'s default of 43200]' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l region -d 'Region whose STS endpoint is called [default: $AWS_REGION, $AWS_DEFAULT_REGION, region of the profile or its source_profile, else us-east-1]' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l shell -d 'Shell to print statements for [default: detected from the parent process, else $SHELL]' -r -f -a "bash\t'GNU bash: `export NAME=\'value\'`'
+zsh\t'zsh: `export NAME=\'value\'`'
+sh\t'POSIX sh (dash, mksh, busybox ash, ksh): `export NAME=\'value\'`'
+fish\t'fish: `set -gx NAME \'value\'`'
+powershell\t'PowerShell 5.1 and 7 (`pwsh`): `$env:NAME = \'value\'`'
+cmd\t'Windows cmd.exe: `set "NAME=value"`'
+elvish\t'elvish: `set-env NAME \'value\'`'
+json\t'A credential_process document (JSON, Version 1)'
+env\t'Plain `NAME=value` lines (for `env`, docker `--env-file`, dotenv)'"
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l timeout -d 'Seconds to wait for STS, connection included' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l unset -d 'Print statements that remove the credential variables awsmfa sets; no AWS call'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -s v -l verbose -d 'Tell where each input came from (profile, files, serial, region, endpoint); never a secret'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -s V -l version -d 'Print version'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -f -a "export" -d 'Get session credentials and print them for a shell (the default command)'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -f -a "init" -d 'Print a shell function (default name `mfa`) that runs awsmfa and applies its output to the current shell; add `eval "$(awsmfa init bash)"` (or the line for your shell) to your shell\'s start-up file'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -f -a "completions" -d 'Print a completion script for awsmfa\'s own arguments'
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l profile -d 'Profile holding the long-term access keys [default: $AWS_PROFILE, else "default"]' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l serial-number -l mfa-serial -d 'MFA serial number: the device ARN (arn:aws:iam::123456789012:mfa/alice) or a hardware serial [default: $AWS_MFA_SERIAL, else mfa_serial of the profile or of its source_profile]' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l token-code -d 'The 6-digit token code [default: one line from stdin when it is not a terminal, else a prompt on the terminal]' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l duration-seconds -d 'Session length in seconds, 900 to 129600 [default: duration_seconds of the profile, else STS\'s default of 43200]' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l region -d 'Region whose STS endpoint is called [default: $AWS_REGION, $AWS_DEFAULT_REGION, region of the profile or its source_profile, else us-east-1]' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l shell -d 'Shell to print statements for [default: detected from the parent process, else $SHELL]' -r -f -a "bash\t'GNU bash: `export NAME=\'value\'`'
+zsh\t'zsh: `export NAME=\'value\'`'
+sh\t'POSIX sh (dash, mksh, busybox ash, ksh): `export NAME=\'value\'`'
+fish\t'fish: `set -gx NAME \'value\'`'
+powershell\t'PowerShell 5.1 and 7 (`pwsh`): `$env:NAME = \'value\'`'
+cmd\t'Windows cmd.exe: `set "NAME=value"`'
+elvish\t'elvish: `set-env NAME \'value\'`'
+json\t'A credential_process document (JSON, Version 1)'
+env\t'Plain `NAME=value` lines (for `env`, docker `--env-file`, dotenv)'"
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l timeout -d 'Seconds to wait for STS, connection included' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l unset -d 'Print statements that remove the credential variables awsmfa sets; no AWS call'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -s v -l verbose -d 'Tell where each input came from (profile, files, serial, region, endpoint); never a secret'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand init" -l cmd -d 'Name of the function to define' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand help; and not __fish_seen_subcommand_from export init completions help" -f -a "export" -d 'Get session credentials and print them for a shell (the default command)'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand help; and not __fish_seen_subcommand_from export init completions help" -f -a "init" -d 'Print a shell function (default name `mfa`) that runs awsmfa and applies its output to the current shell; add `eval "$(awsmfa init bash)"` (or the line for your shell) to your shell\'s start-up file'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand help; and not __fish_seen_subcommand_from export init completions help" -f -a "completions" -d 'Print a completion script for awsmfa\'s own arguments'
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand help; and not __fish_seen_subcommand_from export init completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

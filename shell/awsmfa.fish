@@ -1,0 +1,1 @@
+# placeholder: __AWSMFA_CMD__
