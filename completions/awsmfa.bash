@@ -16,6 +16,9 @@ _awsmfa() {
             ",$1")
                 cmd="awsmfa"
                 ;;
+            awsmfa,clear)
+                cmd="awsmfa__subcmd__clear"
+                ;;
             awsmfa,completions)
                 cmd="awsmfa__subcmd__completions"
                 ;;
@@ -27,6 +30,12 @@ _awsmfa() {
                 ;;
             awsmfa,init)
                 cmd="awsmfa__subcmd__init"
+                ;;
+            awsmfa,status)
+                cmd="awsmfa__subcmd__status"
+                ;;
+            awsmfa__subcmd__help,clear)
+                cmd="awsmfa__subcmd__help__subcmd__clear"
                 ;;
             awsmfa__subcmd__help,completions)
                 cmd="awsmfa__subcmd__help__subcmd__completions"
@@ -40,6 +49,9 @@ _awsmfa() {
             awsmfa__subcmd__help,init)
                 cmd="awsmfa__subcmd__help__subcmd__init"
                 ;;
+            awsmfa__subcmd__help,status)
+                cmd="awsmfa__subcmd__help__subcmd__status"
+                ;;
             *)
                 ;;
         esac
@@ -47,7 +59,7 @@ _awsmfa() {
 
     case "${cmd}" in
         awsmfa)
-            opts="-q -v -h -V --profile --mfa-serial --serial-number --token-code --duration-seconds --region --shell --unset --timeout --quiet --verbose --help --version export init completions help"
+            opts="-q -v -h -V --profile --mfa-serial --serial-number --token-code --duration-seconds --region --shell --unset --timeout --refresh --no-cache --min-remaining --quiet --verbose --help --version export init completions status clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,6 +97,28 @@ _awsmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-remaining)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsmfa__subcmd__clear)
+            opts="-q -h --profile --all --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -107,7 +141,7 @@ _awsmfa() {
             return 0
             ;;
         awsmfa__subcmd__export)
-            opts="-q -v -h --profile --mfa-serial --serial-number --token-code --duration-seconds --region --shell --unset --timeout --quiet --verbose --help"
+            opts="-q -v -h --profile --mfa-serial --serial-number --token-code --duration-seconds --region --shell --unset --timeout --refresh --no-cache --min-remaining --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,6 +179,10 @@ _awsmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-remaining)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -153,8 +191,22 @@ _awsmfa() {
             return 0
             ;;
         awsmfa__subcmd__help)
-            opts="export init completions help"
+            opts="export init completions status clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsmfa__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -222,6 +274,20 @@ _awsmfa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        awsmfa__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         awsmfa__subcmd__init)
             opts="-h --cmd --help bash zsh sh fish powershell cmd elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -230,6 +296,28 @@ _awsmfa() {
             fi
             case "${prev}" in
                 --cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsmfa__subcmd__status)
+            opts="-h --offline --format --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -26,7 +26,10 @@ set edit:completion:arg-completer[awsmfa] = {|@words|
             cand --region 'Region whose STS endpoint is called [default: $AWS_REGION, $AWS_DEFAULT_REGION, region of the profile or its source_profile, else us-east-1]'
             cand --shell 'Shell to print statements for [default: detected from the parent process, else $SHELL]'
             cand --timeout 'Seconds to wait for STS, connection included'
+            cand --min-remaining 'Reuse a cached session only while more than this many seconds of it remain'
             cand --unset 'Print statements that remove the credential variables awsmfa sets; no AWS call'
+            cand --refresh 'Get a new session even when a cached one is still valid (and replace the cached one)'
+            cand --no-cache 'Neither read nor write the session cache'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
             cand -v 'Tell where each input came from (profile, files, serial, region, endpoint); never a secret'
@@ -38,6 +41,8 @@ set edit:completion:arg-completer[awsmfa] = {|@words|
             cand export 'Get session credentials and print them for a shell (the default command)'
             cand init 'Print a shell function (default name `mfa`) that runs awsmfa and applies its output to the current shell; add `eval "$(awsmfa init bash)"` (or the line for your shell) to your shell''s start-up file'
             cand completions 'Print a completion script for awsmfa''s own arguments'
+            cand status 'Describe the credentials this shell holds (and the cached sessions), calling STS GetCallerIdentity unless --offline. Exit status: 0 valid session, 10 expired or expiring within 15 minutes, 11 no session credentials, 12 the GetCallerIdentity call failed'
+            cand clear 'Remove cached sessions: those of the profile ($AWS_PROFILE, else "default"), or all with --all'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'awsmfa;export'= {
@@ -49,7 +54,10 @@ set edit:completion:arg-completer[awsmfa] = {|@words|
             cand --region 'Region whose STS endpoint is called [default: $AWS_REGION, $AWS_DEFAULT_REGION, region of the profile or its source_profile, else us-east-1]'
             cand --shell 'Shell to print statements for [default: detected from the parent process, else $SHELL]'
             cand --timeout 'Seconds to wait for STS, connection included'
+            cand --min-remaining 'Reuse a cached session only while more than this many seconds of it remain'
             cand --unset 'Print statements that remove the credential variables awsmfa sets; no AWS call'
+            cand --refresh 'Get a new session even when a cached one is still valid (and replace the cached one)'
+            cand --no-cache 'Neither read nor write the session cache'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
             cand -v 'Tell where each input came from (profile, files, serial, region, endpoint); never a secret'
@@ -66,10 +74,27 @@ set edit:completion:arg-completer[awsmfa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'awsmfa;status'= {
+            cand --format 'Output format'
+            cand --timeout 'Seconds to wait for STS, connection included'
+            cand --offline 'Do not call STS GetCallerIdentity'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'awsmfa;clear'= {
+            cand --profile 'Remove the cached sessions of this profile [default: $AWS_PROFILE, else "default"]'
+            cand --all 'Remove every cached session'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'awsmfa;help'= {
             cand export 'Get session credentials and print them for a shell (the default command)'
             cand init 'Print a shell function (default name `mfa`) that runs awsmfa and applies its output to the current shell; add `eval "$(awsmfa init bash)"` (or the line for your shell) to your shell''s start-up file'
             cand completions 'Print a completion script for awsmfa''s own arguments'
+            cand status 'Describe the credentials this shell holds (and the cached sessions), calling STS GetCallerIdentity unless --offline. Exit status: 0 valid session, 10 expired or expiring within 15 minutes, 11 no session credentials, 12 the GetCallerIdentity call failed'
+            cand clear 'Remove cached sessions: those of the profile ($AWS_PROFILE, else "default"), or all with --all'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'awsmfa;help;export'= {
@@ -77,6 +102,10 @@ set edit:completion:arg-completer[awsmfa] = {|@words|
         &'awsmfa;help;init'= {
         }
         &'awsmfa;help;completions'= {
+        }
+        &'awsmfa;help;status'= {
+        }
+        &'awsmfa;help;clear'= {
         }
         &'awsmfa;help;help'= {
         }

@@ -27,6 +27,58 @@ pub enum Command {
     Init(InitArgs),
     /// Print a completion script for awsmfa's own arguments.
     Completions(CompletionsArgs),
+    /// Describe the credentials this shell holds (and the cached sessions), calling STS GetCallerIdentity
+    /// unless --offline. Exit status: 0 valid session, 10 expired or expiring within 15 minutes, 11 no
+    /// session credentials, 12 the GetCallerIdentity call failed.
+    Status(StatusArgs),
+    /// Remove cached sessions: those of the profile ($AWS_PROFILE, else "default"), or all with --all.
+    Clear(ClearArgs),
+}
+
+/// Options of `awsmfa status`.
+#[derive(Debug, Args, Clone)]
+pub struct StatusArgs {
+    /// Do not call STS GetCallerIdentity.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: StatusFormat,
+
+    /// Seconds to wait for STS, connection included.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSMFA_TIMEOUT",
+        default_value_t = 10
+    )]
+    pub timeout: u64,
+}
+
+/// How `awsmfa status` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object for scripts.
+    Json,
+}
+
+/// Options of `awsmfa clear`.
+#[derive(Debug, Args, Clone)]
+pub struct ClearArgs {
+    /// Remove the cached sessions of this profile [default: $AWS_PROFILE, else "default"].
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub profile: Option<String>,
+
+    /// Remove every cached session.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options of `awsmfa init`.
@@ -70,7 +122,7 @@ pub struct CompletionsArgs {
 }
 
 /// Options of `awsmfa export`.
-#[derive(Debug, Args, Default, Clone)]
+#[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
     /// Profile holding the long-term access keys [default: $AWS_PROFILE, else "default"].
     #[arg(long, value_name = "NAME")]
@@ -112,6 +164,23 @@ pub struct ExportArgs {
         default_value_t = 10
     )]
     pub timeout: u64,
+
+    /// Get a new session even when a cached one is still valid (and replace the cached one).
+    #[arg(long, conflicts_with = "no_cache")]
+    pub refresh: bool,
+
+    /// Neither read nor write the session cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Reuse a cached session only while more than this many seconds of it remain.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSMFA_MIN_REMAINING",
+        default_value_t = 300
+    )]
+    pub min_remaining: u32,
 
     /// Print nothing on stderr but errors.
     #[arg(short, long, conflicts_with = "verbose")]

@@ -11,22 +11,40 @@ pub mod report;
 pub mod resolve;
 pub mod secret;
 pub mod session;
+pub mod status;
 
 use cli::{Cli, Command, ExportArgs};
 use error::{Error, Kind, Result};
 use report::Reporter;
 use std::io::IsTerminal;
 
+/// What a successful run prints on stdout, and its exit status (0 except for `status`).
+#[derive(Debug)]
+pub struct Output {
+    /// The whole text for stdout, written once by the caller.
+    pub stdout: String,
+    /// The exit status.
+    pub exit: u8,
+}
+
+impl From<String> for Output {
+    fn from(stdout: String) -> Output {
+        Output { stdout, exit: 0 }
+    }
+}
+
 /// Runs the command line and returns the text for stdout. Nothing is printed on stdout here, so a failure
 /// anywhere leaves stdout empty.
 ///
 /// Errors: see [`error::Kind`] for the kinds and their exit statuses.
-pub fn run(cli: Cli) -> Result<String> {
+pub fn run(cli: Cli) -> Result<Output> {
     match cli.command {
-        None => export(&cli.export),
-        Some(Command::Export(args)) => export(&args),
-        Some(Command::Init(args)) => init::script(args.shell, &args.name),
-        Some(Command::Completions(args)) => Ok(init::completions(args.shell)),
+        None => export(&cli.export).map(Output::from),
+        Some(Command::Export(args)) => export(&args).map(Output::from),
+        Some(Command::Init(args)) => init::script(args.shell, &args.name).map(Output::from),
+        Some(Command::Completions(args)) => Ok(init::completions(args.shell).into()),
+        Some(Command::Status(args)) => status::run(&args),
+        Some(Command::Clear(args)) => clear(&args).map(Output::from),
     }
 }
 
@@ -41,6 +59,94 @@ fn export(args: &ExportArgs) -> Result<String> {
     }
     let inputs = resolve::resolve(args, &report)?;
     let shell = resolve::shell(args.shell, &report)?;
+    let session = obtain(args, &inputs, &report)?;
+    let region = inputs
+        .export_region
+        .then_some(inputs.target.region.as_str());
+    let text = render::export(shell, &session, region)?;
+    if let Some(left) = session::cache::seconds_left(&session.expiration)
+        && left < EXPIRY_WARNING
+    {
+        report.notice(&format!(
+            "the session expires in {}; run with --refresh for a new one",
+            session::cache::human(left)
+        ));
+    }
+    if std::io::stdout().is_terminal() {
+        report.notice(&apply_hint(shell));
+    }
+    Ok(text)
+}
+
+/// Below this many seconds left, an export warns that the session is about to end.
+pub const EXPIRY_WARNING: i64 = 15 * 60;
+
+/// A session for `inputs`: from the cache when a valid one is there (no runtime, no SDK, no socket), else
+/// from one GetSessionToken call, under the cache lock so that concurrent runs share one code.
+fn obtain(
+    args: &ExportArgs,
+    inputs: &resolve::Inputs,
+    report: &Reporter,
+) -> Result<session::Session> {
+    use session::cache::{Cache, Key};
+    let cache = if args.no_cache {
+        None
+    } else {
+        match Cache::locate() {
+            Ok(cache) => Some(cache),
+            Err(e) => {
+                report.notice(&format!("{}; continuing without it", e.message));
+                None
+            }
+        }
+    };
+    let key = Key {
+        profile: inputs.profile.clone(),
+        source: match &inputs.source {
+            resolve::source::Source::Keys(keys) => keys.access_key_id.clone(),
+            resolve::source::Source::Process { command, .. } => {
+                format!("credential_process:{command}")
+            }
+        },
+        serial: inputs.serial.value.clone(),
+        region: inputs.target.region.clone(),
+        endpoint: inputs.target.endpoint.clone(),
+    };
+    let margin = i64::from(args.min_remaining);
+    let reuse = |cache: &Cache| -> Option<session::Session> {
+        let session = cache.fresh(&key, margin, report)?;
+        report.notice(&format!(
+            "reusing the cached session of profile {} ({}), expires {} (in {})",
+            inputs.profile,
+            resolve::source::mask(&session.access_key_id),
+            session.expiration,
+            session::cache::human(session::cache::seconds_left(&session.expiration).unwrap_or(0))
+        ));
+        Some(session)
+    };
+    if let Some(cache) = &cache
+        && !args.refresh
+        && let Some(session) = reuse(cache)
+    {
+        return Ok(session);
+    }
+    // Hold the lock from here to the cache write; a run that waited re-checks the cache first.
+    let _lock = match &cache {
+        Some(cache) => match cache.lock(&key, report) {
+            Ok(lock) => Some(lock),
+            Err(e) => {
+                report.notice(&format!("{}; continuing without the cache lock", e.message));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(cache) = &cache
+        && !args.refresh
+        && let Some(session) = reuse(cache)
+    {
+        return Ok(session);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -52,16 +158,43 @@ fn export(args: &ExportArgs) -> Result<String> {
         })?;
     let keys = runtime.block_on(session::process::long_term_keys(
         &inputs.source,
-        inputs.timeout,
+        inputs.target.timeout,
     ))?;
     let code = resolve::mfa::token_code(args.token_code.as_deref(), &inputs.serial.value)?;
-    let session = runtime.block_on(session::sts::get_session_token(&keys, &inputs, &code))?;
-    let region = inputs.export_region.then_some(inputs.region.as_str());
-    let text = render::export(shell, &session, region)?;
-    if std::io::stdout().is_terminal() {
-        report.notice(&apply_hint(shell));
+    let session = runtime.block_on(session::sts::get_session_token(&keys, inputs, &code))?;
+    if let Some(cache) = &cache
+        && let Err(e) = cache.store(&key, &session)
+    {
+        report.notice(&format!("{}; the session is not cached", e.message));
     }
-    Ok(text)
+    Ok(session)
+}
+
+fn clear(args: &cli::ClearArgs) -> Result<String> {
+    let report = Reporter {
+        quiet: args.quiet,
+        verbose: false,
+    };
+    let cache = session::cache::Cache::locate()?;
+    let profile = if args.all {
+        None
+    } else {
+        Some(
+            args.profile
+                .clone()
+                .or_else(|| resolve::env_var("AWS_PROFILE"))
+                .unwrap_or_else(|| "default".into()),
+        )
+    };
+    let removed = cache.remove(profile.as_deref())?;
+    report.notice(&match &profile {
+        Some(p) => format!("removed {removed} cached session(s) of profile {p}"),
+        None => format!(
+            "removed {removed} cached session(s) from {}",
+            cache.dir().display()
+        ),
+    });
+    Ok(String::new())
 }
 
 /// How to apply awsmfa's output in `shell`, for a user who ran it bare in a terminal.

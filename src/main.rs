@@ -19,13 +19,13 @@ fn main() -> ExitCode {
         }
     };
     match awsmfa::run(cli) {
-        Ok(text) => {
+        Ok(output) => {
             let mut stdout = std::io::stdout().lock();
             match stdout
-                .write_all(text.as_bytes())
+                .write_all(output.stdout.as_bytes())
                 .and_then(|()| stdout.flush())
             {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) => ExitCode::from(output.exit),
                 Err(e) => {
                     awsmfa::report::emit(&format!("error: cannot write to stdout: {e}"));
                     ExitCode::from(Kind::Internal.exit_code())

@@ -34,14 +34,30 @@ pub struct Inputs {
     pub serial: Serial,
     /// `DurationSeconds` to send, in seconds; `None` lets STS choose (43200).
     pub duration_seconds: Option<i32>,
-    /// The region whose STS endpoint is called.
-    pub region: String,
+    /// Which STS to call, and for how long.
+    pub target: Target,
     /// True when the region came from `--region` or a profile, so it is exported too.
     pub export_region: bool,
-    /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, when set.
+}
+
+/// Which STS endpoint to call and how long to wait for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The region whose STS endpoint is called (and the region in the signature's scope).
+    pub region: String,
+    /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, when set; else the SDK's regional endpoint.
     pub endpoint: Option<String>,
-    /// Time allowed for the STS call, connection included.
+    /// Time allowed for a call, connection included.
     pub timeout: Duration,
+}
+
+impl Target {
+    /// The endpoint in words, for messages: the URL, or "the STS endpoint of REGION".
+    pub fn describe(&self) -> String {
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| format!("the STS endpoint of {}", self.region))
+    }
 }
 
 /// A non-empty environment variable.
@@ -84,10 +100,12 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
         source,
         serial,
         duration_seconds,
-        region,
+        target: Target {
+            region,
+            endpoint,
+            timeout: Duration::from_secs(args.timeout),
+        },
         export_region,
-        endpoint,
-        timeout: Duration::from_secs(args.timeout),
     })
 }
 
@@ -220,7 +238,7 @@ fn region(
 
 /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` (AWS SDKs and Tools reference guide, "Service-specific
 /// endpoints"), unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`.
-fn endpoint() -> Result<Option<String>> {
+pub fn endpoint() -> Result<Option<String>> {
     if env_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     {

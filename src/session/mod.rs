@@ -1,6 +1,7 @@
 //! Session: obtaining session credentials — long-term keys (running `credential_process` when the
 //! profile says so), then one STS GetSessionToken call per token code.
 
+pub mod cache;
 pub mod process;
 pub mod sts;
 

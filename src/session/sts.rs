@@ -6,8 +6,8 @@
 
 use super::Session;
 use crate::error::{Error, Kind, Result, one_line};
-use crate::resolve::Inputs;
 use crate::resolve::source::LongTermKeys;
+use crate::resolve::{Inputs, Target};
 use crate::secret::Secret;
 use aws_credential_types::Credentials;
 use aws_sdk_sts::config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
@@ -18,12 +18,12 @@ use std::time::Duration;
 /// The longest wait for a TCP/TLS connection to STS, in seconds (less when `--timeout` is shorter).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// An STS client for `inputs`' region and endpoint, signing with `keys`; no retries, bounded time, and no
-/// credential or region lookups of its own (no instance metadata).
+/// An STS client for `target`, signing with `keys` (and `session_token` for session credentials); no
+/// retries, bounded time, and no credential or region lookups of its own (no instance metadata).
 pub fn client(
     keys: &LongTermKeys,
     session_token: Option<&Secret>,
-    inputs: &Inputs,
+    target: &Target,
 ) -> aws_sdk_sts::Client {
     let credentials = Credentials::new(
         keys.access_key_id.clone(),
@@ -34,16 +34,16 @@ pub fn client(
     );
     let mut config = aws_sdk_sts::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(inputs.region.clone()))
+        .region(Region::new(target.region.clone()))
         .credentials_provider(credentials)
         .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT.min(inputs.timeout))
-                .operation_timeout(inputs.timeout)
+                .connect_timeout(CONNECT_TIMEOUT.min(target.timeout))
+                .operation_timeout(target.timeout)
                 .build(),
         );
-    if let Some(url) = &inputs.endpoint {
+    if let Some(url) = &target.endpoint {
         config = config.endpoint_url(url);
     }
     aws_sdk_sts::Client::from_conf(config.build())
@@ -52,14 +52,14 @@ pub fn client(
 /// Calls GetSessionToken once with `inputs.serial` and `code` (6 digits) and `inputs.duration_seconds`.
 ///
 /// Errors: [`Kind::MfaRejected`] when STS rejects the code or the serial; [`Kind::Network`] when STS cannot
-/// be reached or does not answer within `inputs.timeout`; [`Kind::Aws`] for every other error answer and
+/// be reached or does not answer within the target's timeout; [`Kind::Aws`] for every other error answer and
 /// for an answer without credentials.
 pub async fn get_session_token(
     keys: &LongTermKeys,
     inputs: &Inputs,
     code: &str,
 ) -> Result<Session> {
-    let output = client(keys, None, inputs)
+    let output = client(keys, None, &inputs.target)
         .get_session_token()
         .serial_number(&inputs.serial.value)
         .token_code(code)
@@ -103,13 +103,10 @@ impl Context {
     /// The context of a call made with `inputs` and `keys`.
     pub fn new(inputs: &Inputs, keys: &LongTermKeys) -> Context {
         Context {
-            endpoint: inputs
-                .endpoint
-                .clone()
-                .unwrap_or_else(|| format!("the STS endpoint of {}", inputs.region)),
+            endpoint: inputs.target.describe(),
             key: keys.masked_id(),
             serial: inputs.serial.value.clone(),
-            timeout: inputs.timeout.as_secs(),
+            timeout: inputs.target.timeout.as_secs(),
         }
     }
 }

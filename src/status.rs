@@ -1,0 +1,218 @@
+//! `awsmfa status`: what credentials the current shell holds, whether STS accepts them (GetCallerIdentity,
+//! the check the AWS docs suggest for "is MFA in effect"), and which sessions are cached. Never prints a
+//! secret: access key ids are masked.
+//!
+//! Exit status: [`VALID`] 0, [`EXPIRING`] 10, [`NO_SESSION`] 11, [`CALL_FAILED`] 12.
+
+use crate::cli::{StatusArgs, StatusFormat};
+use crate::error::{Error, Kind, Result};
+use crate::resolve::source::{LongTermKeys, mask};
+use crate::resolve::{Target, env_var};
+use crate::secret::Secret;
+use crate::session::cache::{Cache, human, seconds_left};
+use crate::session::sts;
+use serde_json::json;
+use std::time::Duration;
+
+/// Exit status: the shell holds session credentials with more than 15 minutes left (or no known expiry).
+pub const VALID: u8 = 0;
+/// Exit status: the session has expired or ends within 15 minutes.
+pub const EXPIRING: u8 = 10;
+/// Exit status: no session credentials (nothing, or only long-term keys).
+pub const NO_SESSION: u8 = 11;
+/// Exit status: GetCallerIdentity failed for another reason than an expired token.
+pub const CALL_FAILED: u8 = 12;
+
+/// The report text (stdout) and the exit status.
+pub fn run(args: &StatusArgs) -> Result<crate::Output> {
+    let id = env_var("AWS_ACCESS_KEY_ID");
+    let secret = env_var("AWS_SECRET_ACCESS_KEY");
+    let token = env_var("AWS_SESSION_TOKEN");
+    let expiration = env_var("AWS_CREDENTIAL_EXPIRATION");
+    let kind = match (&id, &secret, &token) {
+        (Some(_), Some(_), Some(_)) => "session",
+        (Some(id), Some(_), None) if id.starts_with("ASIA") => "session",
+        (Some(_), Some(_), None) => "long-term",
+        _ => "none",
+    };
+    let left = expiration.as_deref().and_then(seconds_left);
+    let mut state = match (kind, left) {
+        ("session", Some(l)) if l <= 0 => "expired",
+        ("session", Some(l)) if l < crate::EXPIRY_WARNING => "expiring",
+        ("session", _) => "valid",
+        _ => "none",
+    };
+
+    let mut identity = None;
+    let mut call_error = None;
+    if !args.offline
+        && let (Some(id), Some(secret)) = (&id, &secret)
+    {
+        match caller_identity(id, secret, token.as_deref(), args.timeout) {
+            Ok(found) => identity = Some(found),
+            Err(e) => {
+                if e.message.contains("expired") && kind == "session" {
+                    state = "expired";
+                }
+                call_error = Some(e.message);
+            }
+        }
+    }
+    let exit = match state {
+        "expired" | "expiring" => EXPIRING,
+        "none" => NO_SESSION,
+        _ if call_error.is_some() => CALL_FAILED,
+        _ => VALID,
+    };
+
+    let cached: Vec<serde_json::Value> = Cache::locate()
+        .map(|c| c.list())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| {
+            json!({
+                "profile": l.key.profile,
+                "serial": l.key.serial,
+                "region": l.key.region,
+                "endpoint": l.key.endpoint,
+                "access_key_id": mask(&l.access_key_id),
+                "expiration": l.expiration,
+                "seconds_left": l.remaining,
+            })
+        })
+        .collect();
+
+    let stdout = match args.format {
+        StatusFormat::Json => {
+            let doc = json!({
+                "credentials": kind,
+                "access_key_id": id.as_deref().map(mask),
+                "expiration": expiration,
+                "seconds_left": left,
+                "state": state,
+                "identity": identity.as_ref().map(|(account, arn, user_id)| json!({
+                    "account": account, "arn": arn, "user_id": user_id,
+                })),
+                "identity_error": call_error,
+                "cached": cached,
+            });
+            format!("{doc}\n")
+        }
+        StatusFormat::Text => {
+            let mut out = String::new();
+            let line = |out: &mut String, s: String| {
+                out.push_str(&s);
+                out.push('\n');
+            };
+            match kind {
+                "none" => line(
+                    &mut out,
+                    "credentials: none in this shell (run mfa, or eval \"$(awsmfa)\")".into(),
+                ),
+                _ => line(
+                    &mut out,
+                    format!(
+                        "credentials: {kind} ({})",
+                        mask(id.as_deref().unwrap_or(""))
+                    ),
+                ),
+            }
+            if kind == "session" {
+                line(
+                    &mut out,
+                    match (&expiration, left) {
+                        (Some(e), Some(l)) => format!(
+                            "expires: {e} ({})",
+                            if l > 0 {
+                                format!("in {}", human(l))
+                            } else {
+                                "expired".into()
+                            }
+                        ),
+                        _ => "expires: unknown (no AWS_CREDENTIAL_EXPIRATION)".into(),
+                    },
+                );
+            }
+            if let Some((account, arn, _)) = &identity {
+                line(&mut out, format!("identity: {arn} (account {account})"));
+            }
+            if let Some(e) = &call_error {
+                line(&mut out, format!("identity: check failed: {e}"));
+            }
+            line(&mut out, format!("state: {state}"));
+            if cached.is_empty() {
+                line(&mut out, "cached sessions: none".into());
+            } else {
+                line(&mut out, "cached sessions:".into());
+                for c in &cached {
+                    let secs = c["seconds_left"].as_i64().unwrap_or(0);
+                    line(
+                        &mut out,
+                        format!(
+                            "  {} {} {} expires {} ({})",
+                            c["profile"].as_str().unwrap_or(""),
+                            c["access_key_id"].as_str().unwrap_or(""),
+                            c["region"].as_str().unwrap_or(""),
+                            c["expiration"].as_str().unwrap_or(""),
+                            if secs > 0 {
+                                format!("in {}", human(secs))
+                            } else {
+                                "expired".into()
+                            }
+                        ),
+                    );
+                }
+            }
+            out
+        }
+    };
+    Ok(crate::Output { stdout, exit })
+}
+
+/// GetCallerIdentity with the shell's credentials: (account, ARN, user id).
+fn caller_identity(
+    id: &str,
+    secret: &str,
+    token: Option<&str>,
+    timeout: u64,
+) -> Result<(String, String, String)> {
+    let target = Target {
+        region: env_var("AWS_REGION")
+            .or_else(|| env_var("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| crate::resolve::DEFAULT_REGION.into()),
+        endpoint: crate::resolve::endpoint()?,
+        timeout: Duration::from_secs(timeout.max(1)),
+    };
+    let keys = LongTermKeys {
+        access_key_id: id.to_string(),
+        secret_access_key: Secret::new(secret),
+    };
+    let token = token.map(Secret::new);
+    let ctx = sts::Context {
+        endpoint: target.describe(),
+        key: mask(id),
+        serial: String::new(),
+        timeout: timeout.max(1),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Error::new(
+                Kind::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
+    let out = runtime
+        .block_on(
+            sts::client(&keys, token.as_ref(), &target)
+                .get_caller_identity()
+                .send(),
+        )
+        .map_err(|e| sts::map_error(e, &ctx))?;
+    Ok((
+        out.account().unwrap_or("").to_string(),
+        out.arn().unwrap_or("").to_string(),
+        out.user_id().unwrap_or("").to_string(),
+    ))
+}
