@@ -182,6 +182,7 @@ fn caller_identity(
             .unwrap_or_else(|| crate::resolve::DEFAULT_REGION.into()),
         endpoint: crate::resolve::endpoint()?,
         timeout: Duration::from_secs(timeout.max(1)),
+        ca_bundle: crate::resolve::ca_bundle(None, "")?,
     };
     let keys = LongTermKeys {
         access_key_id: id.to_string(),

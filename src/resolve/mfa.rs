@@ -110,8 +110,31 @@ pub fn token_code(flag: Option<&str>, serial: &str) -> Result<String> {
 }
 
 fn prompt(serial: &str) -> Result<String> {
-    rpassword::prompt_password(format!("MFA code for {serial}: ")).map_err(|e| match e.kind() {
-        std::io::ErrorKind::Interrupted => Error::new(Kind::Interrupted, "interrupted"),
+    // rpassword turns the terminal's ISIG off and, on Ctrl-C, raises SIGINT itself before it restores the
+    // terminal; with the default action that kills the process with echo still off. A handler that only
+    // records the signal lets rpassword return, restore the terminal, and awsmfa exit 130.
+    #[cfg(unix)]
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    let handler =
+        signal_hook::flag::register(signal_hook::consts::SIGINT, interrupted.clone()).ok();
+    let answer = rpassword::prompt_password(format!("MFA code for {serial}: "));
+    #[cfg(unix)]
+    {
+        if let Some(id) = handler {
+            signal_hook::low_level::unregister(id);
+        }
+        if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::new(
+                Kind::Interrupted,
+                "interrupted at the prompt; nothing was changed",
+            ));
+        }
+    }
+    answer.map_err(|e| match e.kind() {
+        std::io::ErrorKind::Interrupted => {
+            Error::new(Kind::Interrupted, "interrupted at the prompt; nothing was changed")
+        }
         _ => Error::config(
             "no token code: pass --token-code CODE, pipe the code on stdin, or run awsmfa in a terminal",
         ),

@@ -49,6 +49,53 @@ pub struct Target {
     pub endpoint: Option<String>,
     /// Time allowed for a call, connection included.
     pub timeout: Duration,
+    /// Extra certificate authorities to trust for HTTPS (`AWS_CA_BUNDLE` or the profile's `ca_bundle`).
+    pub ca_bundle: Option<CaBundle>,
+}
+
+/// A PEM file of certificate authorities, trusted in addition to the system's roots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaBundle {
+    /// Where it was read from (for messages).
+    pub path: std::path::PathBuf,
+    /// The file's contents: one or more `-----BEGIN CERTIFICATE-----` blocks.
+    pub pem: Vec<u8>,
+}
+
+/// Reads the CA bundle named by `AWS_CA_BUNDLE`, else by `ca_bundle` in `profile` (AWS CLI user guide,
+/// "Environment variables" and "Settings in the config file"). The SDK for Rust ignores both; awsmfa does
+/// not.
+///
+/// Errors ([`Kind::Config`]): the file cannot be read or holds no PEM certificate.
+pub fn ca_bundle(files: Option<&Files>, profile: &str) -> Result<Option<CaBundle>> {
+    let (path, origin) = match (
+        env_var("AWS_CA_BUNDLE"),
+        files.and_then(|f| f.get(profile, "ca_bundle")),
+    ) {
+        (Some(p), _) => (p, "AWS_CA_BUNDLE".to_string()),
+        (None, Some((p, file))) => (
+            p.to_string(),
+            format!(
+                "ca_bundle of profile {profile:?} in {}",
+                file.path.display()
+            ),
+        ),
+        (None, None) => return Ok(None),
+    };
+    let path = std::path::PathBuf::from(path);
+    let pem = std::fs::read(&path).map_err(|e| {
+        Error::config(format!(
+            "cannot read the CA bundle {} ({origin}): {e}",
+            path.display()
+        ))
+    })?;
+    if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+        return Err(Error::config(format!(
+            "the CA bundle {} ({origin}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            path.display()
+        )));
+    }
+    Ok(Some(CaBundle { path, pem }))
 }
 
 impl Target {
@@ -92,6 +139,10 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
         Some(url) => report.detail(&format!("endpoint: {url}")),
         None => report.detail(&format!("endpoint: the STS regional endpoint of {region}")),
     }
+    let ca_bundle = ca_bundle(Some(&files), &profile)?;
+    if let Some(bundle) = &ca_bundle {
+        report.detail(&format!("CA bundle: {}", bundle.path.display()));
+    }
     if args.timeout == 0 {
         return Err(Error::usage("--timeout must be at least 1 second"));
     }
@@ -104,6 +155,7 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
             region,
             endpoint,
             timeout: Duration::from_secs(args.timeout),
+            ca_bundle,
         },
         export_region,
     })

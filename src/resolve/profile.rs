@@ -209,13 +209,21 @@ fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String> {
             path.display()
         )));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         Error::config(format!(
             "{} is not valid UTF-8 (byte {}); re-save it as UTF-8",
             path.display(),
             e.utf8_error().valid_up_to() + 1
         ))
-    })
+    })?;
+    // Windows editors leave CRLF, and sometimes a stray CR or blanks after a value (a pasted secret):
+    // none of them can be part of a key or value, so they are dropped before parsing.
+    let mut clean = String::with_capacity(text.len());
+    for line in text.lines() {
+        clean.push_str(line.trim_end_matches(['\r', ' ', '\t']));
+        clean.push('\n');
+    }
+    Ok(clean)
 }
 
 /// Parses one file's text with the SDK's profile parser.
@@ -262,7 +270,8 @@ mod tests {
         assert!(decode(p, vec![0xFF, 0xFE, b'[', 0]).is_err());
         assert_eq!(
             decode(p, b"\xEF\xBB\xBF[default]".to_vec()).unwrap(),
-            "[default]"
+            "[default]\n"
         );
+        assert_eq!(decode(p, b"k = v\r \r\n".to_vec()).unwrap(), "k = v\n");
     }
 }

@@ -46,7 +46,36 @@ pub fn client(
     if let Some(url) = &target.endpoint {
         config = config.endpoint_url(url);
     }
+    if let Some(bundle) = &target.ca_bundle {
+        config = config.http_client(https_client_trusting(&bundle.pem));
+    }
     aws_sdk_sts::Client::from_conf(config.build())
+}
+
+/// The SDK's default HTTPS client (rustls with aws-lc, proxies from `HTTPS_PROXY`/`NO_PROXY`), trusting the
+/// certificate authorities in `pem` in addition to the system's roots.
+fn https_client_trusting(pem: &[u8]) -> aws_sdk_sts::config::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    let pem = pem.to_vec();
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let trust = TrustStore::default().with_pem_certificate(pem.clone());
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(
+                TlsContext::builder()
+                    .with_trust_store(trust)
+                    .build()
+                    .expect("a trust store with PEM roots builds"),
+            );
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
 }
 
 /// Calls GetSessionToken once with `inputs.serial` and `code` (6 digits) and `inputs.duration_seconds`.
