@@ -4,7 +4,10 @@
 //! `set "NAME=value"` the characters `& | < > ^ ( )` are literal because they stand inside double quotes. No
 //! escape works in every mode for the rest: `%` is expanded again by `call` and in batch files, `!` is eaten
 //! when delayed expansion is on, `"` ends the quoting, and CR or LF end the line. Values holding any of those
-//! are refused. A line may hold at most 8,191 characters (the cmd.exe command-line limit).
+//! are refused. So are the empty string (`set "NAME="` removes the variable) and non-ASCII characters: cmd
+//! reads a batch file in the console's OEM code page (437, 850, …), so UTF-8 bytes would arrive altered unless
+//! the user switched to code page 65001 (measured under Wine; real credentials are ASCII). A line may hold at
+//! most 8,191 characters (the cmd.exe command-line limit).
 
 use super::{Refused, refuse_nul};
 
@@ -13,9 +16,17 @@ pub const MAX_LINE: usize = 8191;
 
 /// Checks that `value` can stand literally inside `set "NAME=…"` and returns it unchanged.
 ///
-/// Errors ([`Refused`]): NUL, CR, LF, `"`, `%`, `!`.
+/// Errors ([`Refused`]): NUL, CR, LF, `"`, `%`, `!`, non-ASCII characters, the empty string.
 pub fn quote(value: &str) -> Result<String, Refused> {
     refuse_nul(value)?;
+    if value.is_empty() {
+        return Err(Refused("nothing (set \"NAME=\" removes the variable)"));
+    }
+    if !value.is_ascii() {
+        return Err(Refused(
+            "non-ASCII characters, which cmd reads in the OEM code page",
+        ));
+    }
     for (c, why) in [
         ('\r', "a carriage return"),
         ('\n', "a line feed"),
@@ -59,7 +70,7 @@ mod tests {
 
     #[test]
     fn refuses_what_no_mode_keeps_literal() {
-        for bad in ["a%b", "a!b", "a\"b", "a\nb", "a\rb", "a\0b"] {
+        for bad in ["a%b", "a!b", "a\"b", "a\nb", "a\rb", "a\0b", "", "é"] {
             assert!(quote(bad).is_err(), "{bad:?}");
         }
     }

@@ -28,9 +28,10 @@ pub fn set(name: &str, value: &str) -> Result<String, Refused> {
     Ok(format!("set -gx {name} {}", quote(value)?))
 }
 
-/// `set -e NAME`, which erases the variable from every scope it is found in first (global here).
+/// `set -e NAME; or true`: erases the variable; `set -e` returns 4 when it is absent, which would make
+/// `awsmfa | source` fail, hence `or true`.
 pub fn unset(name: &str) -> String {
-    format!("set -e {name}")
+    format!("set -e {name}; or true")
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //!
 //! Rule (POSIX.1-2017, Shell Command Language, 2.2.2 "Single-Quotes"): inside `'…'` every byte is literal, and
 //! a single quote cannot occur; it is written by closing the quotes, adding `\'`, and reopening. The quoting is
-//! done by `shell_escape::unix::escape`, which also leaves purely safe words unquoted.
+//! done by `shell_escape::unix::escape`, which also leaves purely safe words unquoted — except a word starting
+//! with `=`, which zsh would expand as a command path (zshexpn(1), "`=` expansion", option EQUALS, on by
+//! default even under `zsh -f`), so such a word is single-quoted here.
 
 use super::{Refused, refuse_nul};
 use std::borrow::Cow;
@@ -12,7 +14,11 @@ use std::borrow::Cow;
 /// Errors: a NUL byte ([`Refused`]).
 pub fn quote(value: &str) -> Result<String, Refused> {
     refuse_nul(value)?;
-    Ok(shell_escape::unix::escape(Cow::Borrowed(value)).into_owned())
+    match shell_escape::unix::escape(Cow::Borrowed(value)) {
+        // Unquoted means every character is in shell-escape's safe set, so none of them is a quote.
+        Cow::Borrowed(bare) if bare.starts_with('=') => Ok(format!("'{bare}'")),
+        quoted => Ok(quoted.into_owned()),
+    }
 }
 
 /// `export NAME=<quoted value>`.
@@ -35,6 +41,8 @@ mod tests {
         assert_eq!(quote("").unwrap(), "''");
         assert_eq!(quote("a'b").unwrap(), r"'a'\''b'");
         assert_eq!(quote("$x `y`").unwrap(), "'$x `y`'");
+        assert_eq!(quote("=ls").unwrap(), "'=ls'");
+        assert_eq!(quote("a=b").unwrap(), "a=b");
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! `single-quote-character`): a single-quoted string is delimited by any of U+0027 `'`, U+2018 `‘`, U+2019 `’`,
 //! U+201A `‚`, U+201B `‛`; inside it a quote character is written by doubling it, and nothing else is special —
 //! no `$` expansion, no backtick escapes, newlines literal.
+//!
+//! Two facts outside the tokenizer narrow what can be delivered: PowerShell captures a native command's output
+//! as lines (splitting at CR, LF and CRLF) and `Out-String` rejoins them with the platform's newline, so a CR
+//! or LF inside a value would not survive `Invoke-Expression (awsmfa | Out-String)`; and before PowerShell 7.5
+//! assigning `''` to `$env:NAME` removes the variable (about_Environment_Variables). Such values are refused.
 
 use super::{Refused, refuse_nul};
 
@@ -12,9 +17,19 @@ pub const SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', 
 
 /// Quotes `value` as a verbatim (single-quoted) string literal that reads back exactly.
 ///
-/// Errors: a NUL byte ([`Refused`]).
+/// Errors ([`Refused`]): a NUL byte, a CR or LF, or the empty string.
 pub fn quote(value: &str) -> Result<String, Refused> {
     refuse_nul(value)?;
+    if value.contains(['\r', '\n']) {
+        return Err(Refused(
+            "a line break, which PowerShell's line capture would rewrite",
+        ));
+    }
+    if value.is_empty() {
+        return Err(Refused(
+            "nothing (an empty value removes the variable before PowerShell 7.5)",
+        ));
+    }
     let mut out = String::with_capacity(value.len() + 2);
     out.push('\'');
     for c in value.chars() {
@@ -45,5 +60,12 @@ mod tests {
     fn doubles_every_kind_of_single_quote() {
         assert_eq!(quote("a'b‘c’d‚e‛f").unwrap(), "'a''b‘‘c’’d‚‚e‛‛f'");
         assert_eq!(quote("$x `n").unwrap(), "'$x `n'");
+    }
+
+    #[test]
+    fn refuses_line_breaks_and_empty_values() {
+        for bad in ["a\nb", "a\rb", "", "\0"] {
+            assert!(quote(bad).is_err(), "{bad:?}");
+        }
     }
 }
