@@ -14,7 +14,7 @@ pub mod session;
 pub mod status;
 
 use cli::{Cli, Command, ExportArgs};
-use error::{Error, Kind, Result};
+use error::Result;
 use report::Reporter;
 use std::io::IsTerminal;
 
@@ -147,15 +147,7 @@ fn obtain(
     {
         return Ok(session);
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Error::new(
-                Kind::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let runtime = session::runtime()?;
     let keys = runtime.block_on(session::process::long_term_keys(
         &inputs.source,
         inputs.target.timeout,

@@ -5,7 +5,7 @@
 //! Exit status: [`VALID`] 0, [`EXPIRING`] 10, [`NO_SESSION`] 11, [`CALL_FAILED`] 12.
 
 use crate::cli::{StatusArgs, StatusFormat};
-use crate::error::{Error, Kind, Result};
+use crate::error::Result;
 use crate::resolve::source::{LongTermKeys, mask};
 use crate::resolve::{Target, env_var};
 use crate::secret::Secret;
@@ -195,15 +195,7 @@ fn caller_identity(
         serial: String::new(),
         timeout: timeout.max(1),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Error::new(
-                Kind::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let runtime = crate::session::runtime()?;
     let out = runtime
         .block_on(
             sts::client(&keys, token.as_ref(), &target)

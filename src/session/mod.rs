@@ -5,7 +5,24 @@ pub mod cache;
 pub mod process;
 pub mod sts;
 
+use crate::error::{Error, Kind, Result};
 use crate::secret::Secret;
+
+/// A single-threaded tokio runtime for the SDK calls and `credential_process`; started only on paths that
+/// reach the network, never on a cache hit.
+///
+/// Errors ([`Kind::Internal`]): the runtime cannot be created.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Error::new(
+                Kind::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
+}
 
 /// Session credentials as STS returned them.
 #[derive(Debug, Clone, PartialEq, Eq)]
