@@ -191,7 +191,7 @@ group() {
 }
 
 # ---------------------------------------------------------------- cases
-exchange=(awsmfa "$AWSMFA --shell bash --token-code 123456 --profile bench")
+exchange=(awsmfa "$AWSMFA --shell bash --no-cache --token-code 123456 --profile bench")
 if [[ -n $AWS_CLI ]]; then
 	# The CLI v2 from Debian (2.9) ignores AWS_ENDPOINT_URL_STS: give it --endpoint-url.
 	exchange+=(aws-cli "$AWS_CLI sts get-session-token --serial-number $SERIAL --token-code 123456 --profile bench --endpoint-url $URL --output json")
@@ -202,7 +202,26 @@ group exchange bench "" -- "${exchange[@]}"
 # A serial is given so that the run gets as far as looking for keys.
 group no-credentials empty "-i" -- no-creds "$AWSMFA --shell bash --token-code 123456 --serial-number $SERIAL"
 group init bench "" -- init-bash "$AWSMFA init bash"
-# More cases (e.g. a cache hit) go here, as further `group` calls.
+
+# Cache hit: the session one exchange cached, re-exported with no code and no network (hyperfine's stdin
+# is /dev/null, so a miss would fail the run with exit 3), side by side with the AWS CLI exporting the
+# static keys of the same profile (`configure export-credentials` has no MFA or network step either).
+# The cache is the bench home's default one ($BENCH_HOME/.cache/awsmfa), primed here.
+if [[ -z $ONLY || cache-hit =~ $ONLY ]]; then
+	in_env bench "$AWSMFA" --shell bash --token-code 123456 --profile bench \
+		</dev/null >/dev/null 2>"$OUT/cache-hit.prime.err" ||
+		die "cache-hit: the priming exchange failed: $(cat "$OUT/cache-hit.prime.err")"
+	prime=$(in_env bench "$AWSMFA" --shell bash --profile bench </dev/null 2>&1 >/dev/null) || true
+	[[ $prime == *'reusing the cached session'* ]] || die "cache-hit: the primed session is not reused: $prime"
+	hit=(cache-hit "$AWSMFA --shell bash --profile bench")
+	if [[ -n $AWS_CLI ]]; then
+		hit+=(aws-export-creds "$AWS_CLI configure export-credentials --profile bench --format env")
+	else
+		log "no AWS CLI v2 at ${AWSMFA_TEST_AWS_CLI:-/usr/bin/aws}: cache hit compared with nothing"
+	fi
+	group cache-hit bench "" -- "${hit[@]}"
+fi
+# More cases go here, as further `group` calls.
 
 # ---------------------------------------------------------------- summary
 SIZE=$(stat -c %s "$AWSMFA")
@@ -245,6 +264,15 @@ if "awsmfa" in med:
     if "aws-cli" in med:
         ratio = med["aws-cli"] / med["awsmfa"]
         check(">= 40x faster than the AWS CLI", ratio >= 40, f"{ratio:.0f}x")
+if "cache-hit" in med:
+    check("cache hit median <= 2 ms", med["cache-hit"] <= 2, f"{med['cache-hit']:.2f} ms")
+    if "aws-export-creds" in med:
+        ratio = med["aws-export-creds"] / med["cache-hit"]
+        check(">= 200x faster than aws configure export-credentials", ratio >= 200,
+              f"{ratio:.0f}x ({med['aws-export-creds']:.1f} ms vs {med['cache-hit']:.2f} ms)")
+    if "cache-hit" in rss and "aws-export-creds" in rss:
+        print(f"\ncache hit peak RSS {rss['cache-hit'] / 1024:.1f} MiB vs AWS CLI export-credentials "
+              f"{rss['aws-export-creds'] / 1024:.1f} MiB ({rss['aws-export-creds'] / rss['cache-hit']:.0f}x)")
 if "no-creds" in med:
     check("no credentials: fails in <= 20 ms", med["no-creds"] <= 20 and exits.get("no-creds", 0) != 0,
           f"{med['no-creds']:.2f} ms, exit {exits.get('no-creds')}")

@@ -8,6 +8,16 @@ use clap::CommandFactory;
 /// The placeholder in `shell/*` files that `--cmd NAME` replaces (default `mfa`).
 pub const NAME_PLACEHOLDER: &str = "__AWSMFA_CMD__";
 
+/// Names `--cmd` refuses: shell keywords and the builtins and commands the wrappers (or everyday use)
+/// rely on in any supported shell, so that `mfa` never shadows them.
+const RESERVED: &[&str] = &[
+    "alias", "and", "awsmfa", "begin", "break", "builtin", "case", "cd", "command", "continue",
+    "do", "done", "echo", "elif", "else", "emulate", "end", "esac", "eval", "exec", "exit",
+    "export", "false", "fi", "fn", "for", "function", "if", "in", "local", "not", "or", "printf",
+    "read", "return", "set", "shift", "source", "string", "switch", "test", "then", "trap", "true",
+    "try", "type", "typeset", "unalias", "unset", "until", "var", "while",
+];
+
 /// The embedded file for `shell`, before the name substitution.
 pub fn template(shell: InitShell) -> &'static str {
     match shell {
@@ -29,12 +39,15 @@ pub fn template(shell: InitShell) -> &'static str {
 pub fn script(shell: InitShell, name: &str) -> Result<String> {
     let valid = (1..=64).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
         return Err(Error::usage(format!(
-            "--cmd {name:?} is not a usable function name (letters, digits, _ and -, starting with a letter)"
+            "--cmd {name:?} is not a usable function name (letters, digits and _, starting with a letter; dash and busybox refuse -)"
+        )));
+    }
+    if RESERVED.contains(&name) || name.starts_with("__awsmfa") {
+        return Err(Error::usage(format!(
+            "--cmd {name:?} would shadow a command or keyword the shells (or the wrappers) need; pick another name"
         )));
     }
     Ok(template(shell).replace(NAME_PLACEHOLDER, name))

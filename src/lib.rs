@@ -113,7 +113,7 @@ fn obtain(
         endpoint: inputs.target.endpoint.clone(),
     };
     let margin = i64::from(args.min_remaining);
-    let reuse = |cache: &Cache| -> Option<session::Session> {
+    let reuse = |cache: &Cache, report: &Reporter| -> Option<session::Session> {
         let session = cache.fresh(&key, margin, report)?;
         report.notice(&format!(
             "reusing the cached session of profile {} ({}), expires {} (in {})",
@@ -126,7 +126,7 @@ fn obtain(
     };
     if let Some(cache) = &cache
         && !args.refresh
-        && let Some(session) = reuse(cache)
+        && let Some(session) = reuse(cache, report)
     {
         return Ok(session);
     }
@@ -143,7 +143,13 @@ fn obtain(
     };
     if let Some(cache) = &cache
         && !args.refresh
-        && let Some(session) = reuse(cache)
+        && let Some(session) = reuse(
+            cache,
+            &Reporter {
+                verbose: false,
+                ..*report
+            },
+        )
     {
         return Ok(session);
     }

@@ -5,7 +5,7 @@
 //! Exit status: [`VALID`] 0, [`EXPIRING`] 10, [`NO_SESSION`] 11, [`CALL_FAILED`] 12.
 
 use crate::cli::{StatusArgs, StatusFormat};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::resolve::source::{LongTermKeys, mask};
 use crate::resolve::{Target, env_var};
 use crate::secret::Secret;
@@ -50,8 +50,8 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
     {
         match caller_identity(id, secret, token.as_deref(), args.timeout) {
             Ok(found) => identity = Some(found),
-            Err(e) => {
-                if e.message.contains("expired") && kind == "session" {
+            Err((e, expired)) => {
+                if expired && kind == "session" {
                     state = "expired";
                 }
                 call_error = Some(e.message);
@@ -169,40 +169,50 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
     Ok(crate::Output { stdout, exit })
 }
 
-/// GetCallerIdentity with the shell's credentials: (account, ARN, user id).
+/// GetCallerIdentity with the shell's credentials: (account, ARN, user id). The error comes with `true`
+/// when STS said the token has expired (`ExpiredToken`).
 fn caller_identity(
     id: &str,
     secret: &str,
     token: Option<&str>,
     timeout: u64,
-) -> Result<(String, String, String)> {
+) -> std::result::Result<(String, String, String), (Error, bool)> {
+    let plain = |e: Error| (e, false);
     let target = Target {
         region: env_var("AWS_REGION")
             .or_else(|| env_var("AWS_DEFAULT_REGION"))
             .unwrap_or_else(|| crate::resolve::DEFAULT_REGION.into()),
-        endpoint: crate::resolve::endpoint()?,
+        endpoint: crate::resolve::endpoint().map_err(plain)?,
         timeout: Duration::from_secs(timeout.max(1)),
-        ca_bundle: crate::resolve::ca_bundle(None, "")?,
+        ca_bundle: crate::resolve::ca_bundle(None, "").map_err(plain)?,
     };
-    let keys = LongTermKeys {
-        access_key_id: id.to_string(),
-        secret_access_key: Secret::new(secret),
-    };
+    let keys = LongTermKeys::new(id, secret, "the environment").map_err(plain)?;
+    if token.is_some_and(|t| t.chars().any(char::is_control)) {
+        return Err(plain(Error::config(
+            "AWS_SESSION_TOKEN holds control characters; export the session again",
+        )));
+    }
     let token = token.map(Secret::new);
     let ctx = sts::Context {
         endpoint: target.describe(),
         key: mask(id),
-        serial: String::new(),
+        serial: None,
         timeout: timeout.max(1),
     };
-    let runtime = crate::session::runtime()?;
+    let runtime = crate::session::runtime().map_err(plain)?;
     let out = runtime
         .block_on(
             sts::client(&keys, token.as_ref(), &target)
                 .get_caller_identity()
                 .send(),
         )
-        .map_err(|e| sts::map_error(e, &ctx))?;
+        .map_err(|e| {
+            let expired = e
+                .as_service_error()
+                .and_then(|s| aws_sdk_sts::error::ProvideErrorMetadata::code(s))
+                == Some("ExpiredToken");
+            (sts::map_error(e, &ctx), expired)
+        })?;
     Ok((
         out.account().unwrap_or("").to_string(),
         out.arn().unwrap_or("").to_string(),

@@ -160,9 +160,10 @@ fn a_used_code_is_rejected_with_exit_4_and_empty_stdout() {
         .awsmfa_at(&sts)
         .args(["--shell", "bash", "--token-code", &code]));
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    let second = run(sb
-        .awsmfa_at(&sts)
-        .args(["--shell", "bash", "--no-cache", "--token-code", &code]));
+    let second =
+        run(sb
+            .awsmfa_at(&sts)
+            .args(["--shell", "bash", "--no-cache", "--token-code", &code]));
     assert_eq!(second.status.code(), Some(4), "{}", stderr(&second));
     assert!(second.stdout.is_empty());
     let err = stderr(&second);

@@ -4,7 +4,7 @@
 //! `set "NAME=value"` the characters `& | < > ^ ( )` are literal because they stand inside double quotes. No
 //! escape works in every mode for the rest: `%` is expanded again by `call` and in batch files, `!` is eaten
 //! when delayed expansion is on, `"` ends the quoting, and CR or LF end the line. Values holding any of those
-//! are refused. So are the empty string (`set "NAME="` removes the variable) and non-ASCII characters: cmd
+//! are refused, and so is Ctrl-Z (U+001A), which cmd's batch reader treats as a line end. So are the empty string (`set "NAME="` removes the variable) and non-ASCII characters: cmd
 //! reads a batch file in the console's OEM code page (437, 850, …), so UTF-8 bytes would arrive altered unless
 //! the user switched to code page 65001 (measured under Wine; real credentials are ASCII). A line may hold at
 //! most 8,191 characters (the cmd.exe command-line limit).
@@ -16,7 +16,7 @@ pub const MAX_LINE: usize = 8191;
 
 /// Checks that `value` can stand literally inside `set "NAME=…"` and returns it unchanged.
 ///
-/// Errors ([`Refused`]): NUL, CR, LF, `"`, `%`, `!`, non-ASCII characters, the empty string.
+/// Errors ([`Refused`]): NUL, CR, LF, Ctrl-Z, `"`, `%`, `!`, non-ASCII characters, the empty string.
 pub fn quote(value: &str) -> Result<String, Refused> {
     refuse_nul(value)?;
     if value.is_empty() {
@@ -33,6 +33,10 @@ pub fn quote(value: &str) -> Result<String, Refused> {
         ('"', "a double quote"),
         ('%', "a percent sign"),
         ('!', "an exclamation mark"),
+        (
+            '\u{1A}',
+            "a Ctrl-Z, which cmd's batch reader takes for a line end",
+        ),
     ] {
         if value.contains(c) {
             return Err(Refused(why));
@@ -70,7 +74,9 @@ mod tests {
 
     #[test]
     fn refuses_what_no_mode_keeps_literal() {
-        for bad in ["a%b", "a!b", "a\"b", "a\nb", "a\rb", "a\0b", "", "é"] {
+        for bad in [
+            "a%b", "a!b", "a\"b", "a\nb", "a\rb", "a\0b", "", "é", "a\u{1A}b",
+        ] {
             assert!(quote(bad).is_err(), "{bad:?}");
         }
     }

@@ -89,11 +89,29 @@ pub fn ca_bundle(files: Option<&Files>, profile: &str) -> Result<Option<CaBundle
             path.display()
         ))
     })?;
-    if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-        return Err(Error::config(format!(
-            "the CA bundle {} ({origin}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+    // The HTTP client parses the bundle only when it connects, and aborts on a bad block; so every block is
+    // parsed here first, as a certificate.
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let certs: std::result::Result<Vec<CertificateDer<'_>>, _> =
+        CertificateDer::pem_slice_iter(&pem).collect();
+    let bad = |why: &str| {
+        Error::config(format!(
+            "the CA bundle {} ({origin}) {why}; it must hold PEM certificates (-----BEGIN CERTIFICATE-----)",
             path.display()
-        )));
+        ))
+    };
+    match certs {
+        Err(_) => return Err(bad("has a block that is not valid PEM")),
+        Ok(certs) if certs.is_empty() => return Err(bad("holds no certificate")),
+        Ok(certs) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in certs {
+                roots
+                    .add(cert)
+                    .map_err(|_| bad("has a block that is not a usable CA certificate"))?;
+            }
+        }
     }
     Ok(Some(CaBundle { path, pem }))
 }

@@ -136,14 +136,16 @@ impl File {
             }
         };
         let profiles = parse(kind, &text).map_err(|e| {
-            Error::config(format!(
-                "{}: {}; fix that line",
-                path.display(),
-                // The parser names its own location as "<unknown>" for in-memory text: keep the line part.
-                e.to_string()
-                    .replace("error parsing <unknown> on ", "malformed ")
-                    .replace("error parsing  on ", "malformed ")
-            ))
+            // The parse error (with its line) is the load error's source; the parser names in-memory text
+            // "<unknown>", so only the line part is kept.
+            let detail = std::error::Error::source(&e)
+                .map(|inner| inner.to_string())
+                .unwrap_or_else(|| e.to_string());
+            let detail = match detail.split_once(" on line ") {
+                Some((_, line)) => format!("malformed line {line}"),
+                None => detail,
+            };
+            Error::config(format!("{}: {detail}; fix that line", path.display()))
         })?;
         Ok(File {
             path,
@@ -218,9 +220,33 @@ fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String> {
     })?;
     // Windows editors leave CRLF, and sometimes a stray CR or blanks after a value (a pasted secret):
     // none of them can be part of a key or value, so they are dropped before parsing.
+    // Comment lines, indented or not, become blank (the SDK's parser would take an indented one as the
+    // continuation of the value above; botocore's configparser treats it as a comment). Line numbers stay.
+    // An indented `key = value` right after a property with a value would silently extend that value (a
+    // secret that grows a line): refused, naming the line.
     let mut clean = String::with_capacity(text.len());
-    for line in text.lines() {
-        clean.push_str(line.trim_end_matches(['\r', ' ', '\t']));
+    let mut after_value = false;
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches(['\r', ' ', '\t']);
+        let body = line.trim_start_matches([' ', '\t']);
+        let indented = body.len() != line.len();
+        if body.starts_with(['#', ';']) || body.is_empty() {
+            clean.push('\n');
+            continue;
+        }
+        if indented && after_value && body.contains('=') {
+            return Err(Error::config(format!(
+                "{} line {} is indented, so it would continue the value on the line above; remove the indentation",
+                path.display(),
+                index + 1
+            )));
+        }
+        after_value = !indented
+            && !body.starts_with('[')
+            && body
+                .split_once('=')
+                .is_some_and(|(_, value)| !value.trim_matches([' ', '\t']).is_empty());
+        clean.push_str(line);
         clean.push('\n');
     }
     Ok(clean)
@@ -273,5 +299,20 @@ mod tests {
             "[default]\n"
         );
         assert_eq!(decode(p, b"k = v\r \r\n".to_vec()).unwrap(), "k = v\n");
+    }
+
+    #[test]
+    fn indented_comments_are_blank_and_indented_keys_after_a_value_are_refused() {
+        let p = Path::new("f");
+        assert_eq!(
+            decode(p, b"[a]\nk = v\n  # note\n\t; old\n".to_vec()).unwrap(),
+            "[a]\nk = v\n\n\n"
+        );
+        let e = decode(p, b"[a]\nk = v\n  j = w\n".to_vec()).unwrap_err();
+        assert!(e.message.contains("line 3 is indented"), "{e}");
+        assert!(
+            decode(p, b"[a]\ns3 =\n  max = 10\n".to_vec()).is_ok(),
+            "sub-properties"
+        );
     }
 }

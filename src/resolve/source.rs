@@ -37,6 +37,37 @@ pub struct LongTermKeys {
 }
 
 impl LongTermKeys {
+    /// Checks the shape of a key pair before it is used: the access key id must be 16–128 word characters
+    /// (STS API reference, Credentials: `AccessKeyId`, pattern `[\w]*`), the secret non-empty without white
+    /// space or control characters. The HTTP layer cannot carry an id with a control character at all (the
+    /// SDK would abort), so this is where such keys are stopped. `origin` names where they came from.
+    ///
+    /// Errors ([`crate::error::Kind::Config`]): a malformed id or secret; the message never holds the secret.
+    pub fn new(access_key_id: &str, secret_access_key: &str, origin: &str) -> Result<LongTermKeys> {
+        let id_ok = (16..=128).contains(&access_key_id.len())
+            && access_key_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !id_ok {
+            return Err(Error::config(format!(
+                "the access key id from {origin} is malformed (expected 16–128 letters and digits, like AKIAIOSFODNN7EXAMPLE)"
+            )));
+        }
+        if secret_access_key.is_empty()
+            || secret_access_key
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::config(format!(
+                "the secret access key from {origin} is empty or holds white space or control characters; copy it again"
+            )));
+        }
+        Ok(LongTermKeys {
+            access_key_id: access_key_id.to_string(),
+            secret_access_key: Secret::new(secret_access_key),
+        })
+    }
+
     /// The access key id cut to its first 4 and last 4 characters, for messages.
     pub fn masked_id(&self) -> String {
         mask(&self.access_key_id)
@@ -83,10 +114,11 @@ pub fn resolve(
             "long-term keys: AWS_ACCESS_KEY_ID ({}) from the environment",
             mask(&id)
         ));
-        return Ok(Source::Keys(LongTermKeys {
-            access_key_id: id,
-            secret_access_key: Secret::new(secret),
-        }));
+        return Ok(Source::Keys(LongTermKeys::new(
+            &id,
+            &secret,
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
+        )?));
     }
     from_profile(files, profile, report)
 }
@@ -131,10 +163,11 @@ fn from_profile(files: &Files, first: &str, report: &Reporter) -> Result<Source>
                     file.path.display(),
                     mask(id)
                 ));
-                return Ok(Source::Keys(LongTermKeys {
-                    access_key_id: id.to_string(),
-                    secret_access_key: Secret::new(secret),
-                }));
+                return Ok(Source::Keys(LongTermKeys::new(
+                    id,
+                    secret,
+                    &format!("profile {name:?} in {}", file.path.display()),
+                )?));
             }
             (Some((_, file)), None) | (None, Some((_, file))) => {
                 return Err(Error::config(format!(

@@ -78,8 +78,8 @@ impl Key {
     }
 }
 
-/// One cache file's contents.
-#[derive(Debug, Serialize, Deserialize)]
+/// One cache file's contents. No `Debug`: it holds the secrets as plain strings.
+#[derive(Serialize, Deserialize)]
 struct Entry {
     version: u32,
     key: Key,
@@ -218,6 +218,7 @@ impl Cache {
             session_token: session.session_token.expose().to_string(),
             expiration: session.expiration.clone(),
         };
+        self.remove_stale_temporaries();
         let json = serde_json::to_vec_pretty(&entry).expect("an entry serialises");
         // tempfile creates the file with mode 0600 on Unix.
         let mut tmp = tempfile::Builder::new()
@@ -292,8 +293,11 @@ impl Cache {
         let mut removed = 0;
         for path in dir.filter_map(|e| e.ok()).map(|e| e.path()) {
             let is_entry = path.extension().is_some_and(|x| x == "json");
+            let temporary = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"));
             let matches = match profile {
-                None => is_entry || path.extension().is_some_and(|x| x == "lock"),
+                None => is_entry || temporary || path.extension().is_some_and(|x| x == "lock"),
                 Some(p) => {
                     is_entry
                         && read_entry(&path)
@@ -313,6 +317,26 @@ impl Cache {
             }
         }
         Ok(removed)
+    }
+
+    /// Removes temporary files (`.tmp-*`) older than a minute: what a run killed between creating and
+    /// renaming its temporary file leaves behind. Younger ones may belong to a run still writing.
+    fn remove_stale_temporaries(&self) {
+        let Ok(dir) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in dir.filter_map(|e| e.ok()) {
+            let stale = entry.file_name().to_string_lossy().starts_with(".tmp-")
+                && entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age.as_secs() > 60);
+            if stale {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Creates the directory with mode 0700, or narrows an existing one to 0700 (Unix).

@@ -4,7 +4,6 @@
 
 use crate::error::{Error, Kind, Result, one_line};
 use crate::resolve::source::{LongTermKeys, Source};
-use crate::secret::Secret;
 use aws_config::credential_process::CredentialProcessProvider;
 use aws_credential_types::provider::ProvideCredentials;
 use std::time::Duration;
@@ -34,6 +33,12 @@ pub async fn long_term_keys(source: &Source, timeout: Duration) -> Result<LongTe
                 cause = s.to_string();
                 source = s.source();
             }
+            // The SDK appends the child's stderr, which is the child's business and may well hold a
+            // secret (a vault tool's diagnostics): it is cut off, and the user pointed at the command.
+            let cause = match cause.split_once(". Stderr:") {
+                Some((head, _)) => format!("{head}; run the command yourself to see its messages"),
+                None => cause,
+            };
             Error::config(format!(
                 "credential_process of profile {profile:?} failed: {}",
                 one_line(&cause)
@@ -47,8 +52,9 @@ pub async fn long_term_keys(source: &Source, timeout: Duration) -> Result<LongTe
             ),
         ));
     }
-    Ok(LongTermKeys {
-        access_key_id: credentials.access_key_id().to_string(),
-        secret_access_key: Secret::new(credentials.secret_access_key()),
-    })
+    LongTermKeys::new(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        &format!("credential_process of profile {profile:?}"),
+    )
 }

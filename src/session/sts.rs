@@ -102,6 +102,28 @@ pub async fn get_session_token(
             "STS answered GetSessionToken without credentials; try again with the next code",
         )
     })?;
+    // The SDK fills a missing required field with a default (an empty string, the epoch) rather than fail;
+    // STS never sends those, so they mean an answer that is not really STS's.
+    if c.access_key_id().is_empty()
+        || c.secret_access_key().is_empty()
+        || c.session_token().is_empty()
+        || c.expiration().secs() == 0
+    {
+        return Err(Error::new(
+            Kind::Aws,
+            format!(
+                "{} answered GetSessionToken with incomplete credentials; is the endpoint really STS?",
+                inputs.target.describe()
+            ),
+        ));
+    }
+    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+    if c.expiration().secs() <= now.secs() {
+        return Err(Error::new(
+            Kind::Aws,
+            "STS answered with a session that has already expired; check this machine's clock and date",
+        ));
+    }
     let expiration = c.expiration().fmt(Format::DateTime).map_err(|_| {
         Error::new(
             Kind::Aws,
@@ -122,8 +144,9 @@ pub struct Context {
     pub endpoint: String,
     /// The masked access key id.
     pub key: String,
-    /// The MFA serial number.
-    pub serial: String,
+    /// The MFA serial number for GetSessionToken; `None` for GetCallerIdentity with the shell's own
+    /// credentials (`awsmfa status`), which changes the remedies.
+    pub serial: Option<String>,
     /// `--timeout` in seconds.
     pub timeout: u64,
 }
@@ -134,7 +157,7 @@ impl Context {
         Context {
             endpoint: inputs.target.describe(),
             key: keys.masked_id(),
-            serial: inputs.serial.value.clone(),
+            serial: Some(inputs.serial.value.clone()),
             timeout: inputs.target.timeout.as_secs(),
         }
     }
@@ -142,17 +165,27 @@ impl Context {
 
 /// Maps an SDK error to a one-line cause and remedy with its exit-status kind. The STS error codes are those
 /// of the STS API reference ("Common Errors" and each action's "Errors"), as real STS sends them.
-pub fn map_error<E, R>(error: SdkError<E, R>, ctx: &Context) -> Error
+pub fn map_error<E>(
+    error: SdkError<E, aws_sdk_sts::config::http::HttpResponse>,
+    ctx: &Context,
+) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
 {
     match &error {
         SdkError::ServiceError(service) => {
             let e = service.err();
-            let code = e.code().unwrap_or("");
-            let message = one_line(e.message().unwrap_or(""));
-            service_error(code, &message, ctx)
+            match e.code() {
+                Some(code) => service_error(code, &one_line(e.message().unwrap_or("")), ctx),
+                None => Error::new(
+                    Kind::Aws,
+                    format!(
+                        "{} sent an answer awsmfa cannot read (HTTP {}, no STS error code); is the endpoint really STS?",
+                        ctx.endpoint,
+                        service.raw().status().as_u16()
+                    ),
+                ),
+            }
         }
         SdkError::TimeoutError(_) => Error::new(
             Kind::Network,
@@ -171,6 +204,15 @@ where
             } else {
                 cause
             };
+            if what.to_ascii_lowercase().contains("certificate") {
+                return Error::new(
+                    Kind::Network,
+                    format!(
+                        "the TLS certificate of {} is not trusted ({what}); set AWS_CA_BUNDLE (or ca_bundle in the profile) to the PEM file of the CA that signed it",
+                        ctx.endpoint
+                    ),
+                );
+            }
             Error::new(
                 Kind::Network,
                 format!(
@@ -199,6 +241,9 @@ where
 
 fn service_error(code: &str, message: &str, ctx: &Context) -> Error {
     let lower = message.to_ascii_lowercase();
+    let Some(serial) = &ctx.serial else {
+        return shell_credentials_error(code, message, ctx);
+    };
     let (kind, text) = match code {
         "AccessDenied" if lower.contains("session credentials") => (
             Kind::Aws,
@@ -210,8 +255,7 @@ fn service_error(code: &str, message: &str, ctx: &Context) -> Error {
         "AccessDenied" if lower.contains("multifactor") || lower.contains("mfa") || lower.contains("one time") => (
             Kind::MfaRejected,
             format!(
-                "STS rejected the MFA code or serial: the code is wrong or was already used (wait for the next code), or {} is not this user's MFA device",
-                ctx.serial
+                "STS rejected the MFA code or serial: the code is wrong or was already used (wait for the next code), or {serial} is not this user's MFA device"
             ),
         ),
         "AccessDenied" => (
@@ -252,13 +296,31 @@ fn service_error(code: &str, message: &str, ctx: &Context) -> Error {
             Kind::Aws,
             "STS is not activated in this region; pass --region with an activated region (IAM → Account settings)".to_string(),
         ),
-        "" => (
-            Kind::Aws,
-            format!("{} answered with an error awsmfa cannot read; try again later", ctx.endpoint),
-        ),
         _ => (Kind::Aws, format!("STS error {code}: {message}")),
     };
     Error::new(kind, text)
+}
+
+/// Remedies for errors on the shell's own credentials (GetCallerIdentity in `awsmfa status`): the fix is a
+/// new export, not a change to a profile.
+fn shell_credentials_error(code: &str, message: &str, ctx: &Context) -> Error {
+    let text = match code {
+        "ExpiredToken" | "ExpiredTokenException" => {
+            "the session credentials in this shell have expired; run mfa (or eval \"$(awsmfa)\") for new ones"
+                .to_string()
+        }
+        "InvalidClientTokenId" | "UnrecognizedClientException" => format!(
+            "STS does not accept the access key {} or session token in this shell; export new credentials",
+            ctx.key
+        ),
+        "SignatureDoesNotMatch" => format!(
+            "STS refused the signature: AWS_SECRET_ACCESS_KEY in this shell does not belong to {} (or the clock is off); export new credentials",
+            ctx.key
+        ),
+        "AccessDenied" => format!("STS denied GetCallerIdentity for {}: {message}", ctx.key),
+        _ => format!("STS error {code}: {message}"),
+    };
+    Error::new(Kind::Aws, text)
 }
 
 /// The innermost cause of an error, which names what really happened (connection refused, certificate

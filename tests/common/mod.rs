@@ -188,6 +188,7 @@ pub fn hostile_values() -> Vec<String> {
         "--",
         "{a,b}",
         "\u{7f}\u{1}\u{1b}[31m",
+        "ctrl-z\u{1a}calc",
         "IFS=x",
     ]
     .iter()
