@@ -11,11 +11,11 @@ pub const NAME_PLACEHOLDER: &str = "__AWSMFA_CMD__";
 /// Names `--cmd` refuses: shell keywords and the builtins and commands the wrappers (or everyday use)
 /// rely on in any supported shell, so that `mfa` never shadows them.
 const RESERVED: &[&str] = &[
-    "alias", "and", "awsmfa", "begin", "break", "builtin", "case", "cd", "command", "continue",
-    "do", "done", "echo", "elif", "else", "emulate", "end", "esac", "eval", "exec", "exit",
-    "export", "false", "fi", "fn", "for", "function", "if", "in", "local", "not", "or", "printf",
-    "read", "return", "set", "shift", "source", "string", "switch", "test", "then", "trap", "true",
-    "try", "type", "typeset", "unalias", "unset", "until", "var", "while",
+    "alias", "and", "aws", "awsmfa", "begin", "break", "builtin", "case", "cd", "command",
+    "continue", "do", "done", "echo", "elif", "else", "emulate", "end", "esac", "eval", "exec",
+    "exit", "export", "false", "fi", "fn", "for", "function", "if", "in", "local", "not", "or",
+    "printf", "read", "return", "set", "shift", "source", "string", "switch", "test", "then",
+    "trap", "true", "try", "type", "typeset", "unalias", "unset", "until", "var", "while",
 ];
 
 /// The embedded file for `shell`, before the name substitution.

@@ -64,6 +64,9 @@ fn export(args: &ExportArgs) -> Result<String> {
         .export_region
         .then_some(inputs.target.region.as_str());
     let text = render::export(shell, &session, region)?;
+    if resolve::source::environment_holds_session() {
+        report.notice("the session credentials already in this shell's environment are replaced");
+    }
     if let Some(left) = session::cache::seconds_left(&session.expiration)
         && left < EXPIRY_WARNING
     {
@@ -109,12 +112,14 @@ fn obtain(
             }
         },
         serial: inputs.serial.value.clone(),
-        region: inputs.target.region.clone(),
+        partition: resolve::partition_of(&inputs.target.region).to_string(),
         endpoint: inputs.target.endpoint.clone(),
     };
     let margin = i64::from(args.min_remaining);
-    let reuse = |cache: &Cache, report: &Reporter| -> Option<session::Session> {
-        let session = cache.fresh(&key, margin, report)?;
+    // `diagnostics` hears about damaged or short-lived entries: the first look reports them, the look
+    // after waiting for the lock does not repeat it.
+    let reuse = |cache: &Cache, diagnostics: &Reporter| -> Option<session::Session> {
+        let session = cache.fresh(&key, margin, diagnostics)?;
         report.notice(&format!(
             "reusing the cached session of profile {} ({}), expires {} (in {})",
             inputs.profile,
@@ -146,8 +151,8 @@ fn obtain(
         && let Some(session) = reuse(
             cache,
             &Reporter {
+                quiet: true,
                 verbose: false,
-                ..*report
             },
         )
     {

@@ -8,14 +8,24 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = match awsmfa::cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with status 0; usage errors to stderr with status 2.
+        // Help and version go to stdout with status 0.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                Kind::Usage.exit_code()
-            } else {
-                0
-            });
+            return ExitCode::SUCCESS;
+        }
+        // Usage errors: clap's first line (the cause), as one line like every other error, status 2.
+        Err(e) => {
+            let text = e.render().to_string();
+            let cause = text.lines().next().unwrap_or("invalid arguments");
+            let cause = cause.strip_prefix("error: ").unwrap_or(cause);
+            let values = text
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("[possible values:"))
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            awsmfa::report::emit(&format!("error: {cause}{values}; see awsmfa --help"));
+            return ExitCode::from(Kind::Usage.exit_code());
         }
     };
     match awsmfa::run(cli) {

@@ -73,7 +73,7 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
             json!({
                 "profile": l.key.profile,
                 "serial": l.key.serial,
-                "region": l.key.region,
+                "partition": l.key.partition,
                 "endpoint": l.key.endpoint,
                 "access_key_id": mask(&l.access_key_id),
                 "expiration": l.expiration,
@@ -152,7 +152,7 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
                             "  {} {} {} expires {} ({})",
                             c["profile"].as_str().unwrap_or(""),
                             c["access_key_id"].as_str().unwrap_or(""),
-                            c["region"].as_str().unwrap_or(""),
+                            c["partition"].as_str().unwrap_or(""),
                             c["expiration"].as_str().unwrap_or(""),
                             if secs > 0 {
                                 format!("in {}", human(secs))

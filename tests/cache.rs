@@ -293,26 +293,29 @@ fn another_serial_misses() {
 }
 
 #[test]
-fn another_region_misses() {
+fn another_region_of_the_same_partition_reuses_the_session() {
+    // Session credentials work in every region of their partition, so the key holds the partition, not
+    // the region: a shell whose AWS_REGION another profile changed still gets the cached session.
     let sts = lenient_sts();
     let env = Env::new();
     cached_default(&env, &sts);
     let out = run(env
-        .export(&sts.url())
-        .args(["--region", "eu-west-1", "--token-code", CODE]));
+        .export_no_tty(&sts.url())
+        .args(["--region", "eu-west-1"]));
     assert_exit(&out, 0);
-    assert_eq!(
-        sts.calls("GetSessionToken"),
-        2,
-        "a new call for another region"
+    assert_eq!(sts.calls("GetSessionToken"), 1, "no new call, no prompt");
+    assert_exports(&out, &sts.issued()[0]);
+    assert!(
+        stdout(&out).contains("export AWS_REGION=eu-west-1\n"),
+        "{}",
+        stdout(&out)
     );
-    assert_eq!(sts.requests()[1].region.as_deref(), Some("eu-west-1"));
-    assert_exports(&out, &sts.issued()[1]);
-    // AWS_REGION is another way to name it.
-    let out = run(env.export_no_tty(&sts.url()).env("AWS_REGION", "eu-west-1"));
+    let out = run(env
+        .export_no_tty(&sts.url())
+        .env("AWS_REGION", "ap-southeast-2"));
     assert_exit(&out, 0);
-    assert_exports(&out, &sts.issued()[1]);
-    assert_eq!(sts.calls("GetSessionToken"), 2);
+    assert_exports(&out, &sts.issued()[0]);
+    assert_eq!(sts.calls("GetSessionToken"), 1);
 }
 
 #[test]
@@ -946,7 +949,7 @@ fn status_json_parses_and_has_the_fields() {
         cached[0]["serial"],
         User::alice().mfa_serial.unwrap().as_str()
     );
-    assert_eq!(cached[0]["region"], "us-east-1");
+    assert_eq!(cached[0]["partition"], "aws");
     assert_eq!(cached[0]["endpoint"], sts.url().as_str());
     assert_eq!(
         cached[0]["access_key_id"],

@@ -274,7 +274,12 @@ fn session_credentials_in_the_environment_are_ignored_and_replaced() {
         Some(alice.access_key_id.as_str())
     );
     let err = stderr(&out);
-    assert_eq!(err.matches("will be replaced").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("already in this shell's environment are replaced")
+            .count(),
+        1,
+        "{err}"
+    );
 }
 
 #[test]

@@ -154,7 +154,14 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
     let (region, export_region) = region(args, &files, &profile, &serial, report)?;
     let endpoint = endpoint()?;
     match &endpoint {
-        Some(url) => report.detail(&format!("endpoint: {url}")),
+        Some(url) => report.detail(&format!(
+            "endpoint: {url} (from {})",
+            if env_var("AWS_ENDPOINT_URL_STS").is_some() {
+                "AWS_ENDPOINT_URL_STS"
+            } else {
+                "AWS_ENDPOINT_URL"
+            }
+        )),
         None => report.detail(&format!("endpoint: the STS regional endpoint of {region}")),
     }
     let ca_bundle = ca_bundle(Some(&files), &profile)?;
@@ -231,8 +238,9 @@ fn duration(args: &ExportArgs, files: &Files, profile: &str) -> Result<Option<i3
     }
 }
 
-/// The partition a region belongs to, by its name.
-fn partition_of(region: &str) -> &'static str {
+/// The partition a region belongs to, by its name: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, else
+/// `aws`.
+pub fn partition_of(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {

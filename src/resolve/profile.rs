@@ -113,7 +113,7 @@ impl Files {
         }
         let names = self.profile_names();
         if names.is_empty() {
-            message.push_str("; no profiles exist: run `aws configure` or pass --profile");
+            message.push_str("; no profiles exist: add one with `aws configure --profile NAME`, or write the file");
         } else {
             message.push_str(&format!("; profiles found: {}", names.join(", ")));
         }

@@ -103,7 +103,9 @@ pub fn resolve(
     report: &Reporter,
 ) -> Result<Source> {
     if environment_holds_session() {
-        report.notice("session credentials in the environment are ignored and will be replaced");
+        report.detail(
+            "session credentials in the environment are not a source; they will be replaced",
+        );
     } else if !profile_from_cli
         && let (Some(id), Some(secret)) = (
             env_var("AWS_ACCESS_KEY_ID"),
@@ -120,10 +122,20 @@ pub fn resolve(
             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
         )?));
     }
-    from_profile(files, profile, report)
+    from_profile(files, profile, profile_from_cli, report)
 }
 
-fn from_profile(files: &Files, first: &str, report: &Reporter) -> Result<Source> {
+fn from_profile(
+    files: &Files,
+    first: &str,
+    profile_from_cli: bool,
+    report: &Reporter,
+) -> Result<Source> {
+    if files.get(first, "role_arn").is_some() {
+        report.notice(&format!(
+            "profile {first:?} has role_arn: awsmfa gets a session for the IAM user (GetSessionToken), not for the role"
+        ));
+    }
     let mut chain: Vec<&str> = Vec::new();
     let mut name = first;
     loop {
@@ -198,8 +210,13 @@ fn from_profile(files: &Files, first: &str, report: &Reporter) -> Result<Source>
                 } else {
                     ""
                 };
+                let or_env = if profile_from_cli {
+                    ""
+                } else {
+                    ", or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                };
                 return Err(Error::config(format!(
-                    "profile {name:?} has no long-term keys{why}: add aws_access_key_id and aws_secret_access_key to it in {}, or credential_process, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                    "profile {name:?} has no long-term keys{why}: add aws_access_key_id and aws_secret_access_key to it in {}, or credential_process{or_env}",
                     files.credentials.path.display()
                 )));
             }

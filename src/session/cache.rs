@@ -38,8 +38,9 @@ pub struct Key {
     pub source: String,
     /// The MFA serial number.
     pub serial: String,
-    /// The region (which also fixes the partition).
-    pub region: String,
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`): session credentials work in every region of their
+    /// partition, so switching regions does not need a new code.
+    pub partition: String,
     /// The endpoint override, if any.
     pub endpoint: Option<String>,
 }
@@ -52,7 +53,7 @@ impl Key {
             self.profile.as_str(),
             &self.source,
             &self.serial,
-            &self.region,
+            &self.partition,
             self.endpoint.as_deref().unwrap_or(""),
         ] {
             hash.update((field.len() as u64).to_le_bytes());
@@ -413,7 +414,7 @@ mod tests {
             profile: profile.into(),
             source: "AKIAEXAMPLE".into(),
             serial: "arn:aws:iam::123456789012:mfa/a".into(),
-            region: "us-east-1".into(),
+            partition: "aws".into(),
             endpoint: None,
         }
     }
@@ -447,6 +448,12 @@ mod tests {
         let mut other = key("a");
         other.endpoint = Some("http://127.0.0.1:1".into());
         assert!(cache.fresh(&other, 300, &quiet).is_none());
+        let mut other = key("a");
+        other.partition = "aws-cn".into();
+        assert!(
+            cache.fresh(&other, 300, &quiet).is_none(),
+            "another partition"
+        );
         assert_eq!(cache.list().len(), 1);
         assert_eq!(cache.remove(Some("b")).unwrap(), 0);
         assert_eq!(cache.remove(Some("a")).unwrap(), 1);
