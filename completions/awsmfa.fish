@@ -38,8 +38,8 @@ cmd\t'Windows cmd.exe: `set "NAME=value"`'
 elvish\t'elvish: `set-env NAME \'value\'`'
 json\t'A credential_process document (JSON, Version 1)'
 env\t'Plain `NAME=value` lines (for `env`, docker `--env-file`, dotenv)'"
-complete -c awsmfa -n "__fish_awsmfa_needs_command" -l timeout -d 'Seconds to wait for STS, connection included' -r
-complete -c awsmfa -n "__fish_awsmfa_needs_command" -l min-remaining -d 'Reuse a cached session only while more than this many seconds of it remain' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l timeout -d 'Seconds to wait for STS, connection included [default: $AWSMFA_TIMEOUT, else 10]' -r
+complete -c awsmfa -n "__fish_awsmfa_needs_command" -l min-remaining -d 'Reuse a cached session only while more than this many seconds of it remain [default: $AWSMFA_MIN_REMAINING, else 300]' -r
 complete -c awsmfa -n "__fish_awsmfa_needs_command" -l unset -d 'Print statements that remove the credential variables awsmfa sets; no AWS call'
 complete -c awsmfa -n "__fish_awsmfa_needs_command" -l refresh -d 'Get a new session even when a cached one is still valid (and replace the cached one)'
 complete -c awsmfa -n "__fish_awsmfa_needs_command" -l no-cache -d 'Neither read nor write the session cache'
@@ -67,8 +67,8 @@ cmd\t'Windows cmd.exe: `set "NAME=value"`'
 elvish\t'elvish: `set-env NAME \'value\'`'
 json\t'A credential_process document (JSON, Version 1)'
 env\t'Plain `NAME=value` lines (for `env`, docker `--env-file`, dotenv)'"
-complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l timeout -d 'Seconds to wait for STS, connection included' -r
-complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l min-remaining -d 'Reuse a cached session only while more than this many seconds of it remain' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l timeout -d 'Seconds to wait for STS, connection included [default: $AWSMFA_TIMEOUT, else 10]' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l min-remaining -d 'Reuse a cached session only while more than this many seconds of it remain [default: $AWSMFA_MIN_REMAINING, else 300]' -r
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l unset -d 'Print statements that remove the credential variables awsmfa sets; no AWS call'
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l refresh -d 'Get a new session even when a cached one is still valid (and replace the cached one)'
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand export" -l no-cache -d 'Neither read nor write the session cache'
@@ -80,7 +80,7 @@ complete -c awsmfa -n "__fish_awsmfa_using_subcommand init" -s h -l help -d 'Pri
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand status" -l format -d 'Output format' -r -f -a "text\t'Lines for people'
 json\t'One JSON object for scripts'"
-complete -c awsmfa -n "__fish_awsmfa_using_subcommand status" -l timeout -d 'Seconds to wait for STS, connection included' -r
+complete -c awsmfa -n "__fish_awsmfa_using_subcommand status" -l timeout -d 'Seconds to wait for STS, connection included [default: $AWSMFA_TIMEOUT, else 10]' -r
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand status" -l offline -d 'Do not call STS GetCallerIdentity'
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c awsmfa -n "__fish_awsmfa_using_subcommand clear" -l profile -d 'Remove the cached sessions of this profile [default: $AWS_PROFILE, else "default"]' -r

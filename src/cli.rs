@@ -46,14 +46,9 @@ pub struct StatusArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: StatusFormat,
 
-    /// Seconds to wait for STS, connection included.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        env = "AWSMFA_TIMEOUT",
-        default_value_t = 10
-    )]
-    pub timeout: u64,
+    /// Seconds to wait for STS, connection included [default: $AWSMFA_TIMEOUT, else 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<String>,
 }
 
 /// How `awsmfa status` prints.
@@ -156,14 +151,9 @@ pub struct ExportArgs {
     #[arg(long)]
     pub unset: bool,
 
-    /// Seconds to wait for STS, connection included.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        env = "AWSMFA_TIMEOUT",
-        default_value_t = 10
-    )]
-    pub timeout: u64,
+    /// Seconds to wait for STS, connection included [default: $AWSMFA_TIMEOUT, else 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<String>,
 
     /// Get a new session even when a cached one is still valid (and replace the cached one).
     #[arg(long, conflicts_with = "no_cache")]
@@ -173,14 +163,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub no_cache: bool,
 
-    /// Reuse a cached session only while more than this many seconds of it remain.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        env = "AWSMFA_MIN_REMAINING",
-        default_value_t = 300
-    )]
-    pub min_remaining: u32,
+    /// Reuse a cached session only while more than this many seconds of it remain [default:
+    /// $AWSMFA_MIN_REMAINING, else 300].
+    #[arg(long, value_name = "SECONDS")]
+    pub min_remaining: Option<String>,
 
     /// Print nothing on stderr but errors.
     #[arg(short, long, conflicts_with = "verbose")]

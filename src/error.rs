@@ -105,6 +105,14 @@ pub fn one_line(text: &str) -> String {
     }
 }
 
+/// Text that came from outside (a server, a file, the environment) made safe for a terminal: every control
+/// character becomes `?`, so no escape sequence can reach the screen.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +120,11 @@ mod tests {
     #[test]
     fn one_line_folds_control_characters_and_runs_of_space() {
         assert_eq!(one_line("a\n  b\r\n\tc\u{1b}[31m"), "a b c [31m");
+    }
+
+    #[test]
+    fn printable_replaces_escape_sequences() {
+        assert_eq!(printable("arn\u{1b}]52;c;x\u{7}\r"), "arn?]52;c;x??");
     }
 
     #[test]

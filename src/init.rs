@@ -11,11 +11,14 @@ pub const NAME_PLACEHOLDER: &str = "__AWSMFA_CMD__";
 /// Names `--cmd` refuses: shell keywords and the builtins and commands the wrappers (or everyday use)
 /// rely on in any supported shell, so that `mfa` never shadows them.
 const RESERVED: &[&str] = &[
-    "alias", "and", "aws", "awsmfa", "begin", "break", "builtin", "case", "cd", "command",
-    "continue", "do", "done", "echo", "elif", "else", "emulate", "end", "esac", "eval", "exec",
-    "exit", "export", "false", "fi", "fn", "for", "function", "if", "in", "local", "not", "or",
-    "printf", "read", "return", "set", "shift", "source", "string", "switch", "test", "then",
-    "trap", "true", "try", "type", "typeset", "unalias", "unset", "until", "var", "while",
+    "alias", "and", "aws", "awsmfa", "begin", "bg", "bind", "break", "builtin", "case", "cd",
+    "command", "complete", "continue", "count", "declare", "do", "done", "each", "echo", "elif",
+    "else", "emulate", "enable", "end", "esac", "eval", "exec", "exit", "export", "false", "fg",
+    "fi", "fn", "for", "function", "getopts", "hash", "help", "history", "if", "in", "jobs",
+    "kill", "let", "local", "not", "ns", "or", "popd", "print", "printf", "pushd", "put", "pwd",
+    "re", "read", "readonly", "return", "select", "set", "shift", "slurp", "source", "status",
+    "str", "string", "switch", "test", "then", "time", "trap", "true", "try", "type", "typeset",
+    "ulimit", "umask", "unalias", "unset", "until", "use", "var", "wait", "while",
 ];
 
 /// The embedded file for `shell`, before the name substitution.

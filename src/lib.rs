@@ -38,6 +38,12 @@ impl From<String> for Output {
 ///
 /// Errors: see [`error::Kind`] for the kinds and their exit statuses.
 pub fn run(cli: Cli) -> Result<Output> {
+    if !matches!(
+        cli.command,
+        Some(Command::Init(_)) | Some(Command::Completions(_))
+    ) {
+        resolve::check_environment()?;
+    }
     match cli.command {
         None => export(&cli.export).map(Output::from),
         Some(Command::Export(args)) => export(&args).map(Output::from),
@@ -115,7 +121,13 @@ fn obtain(
         partition: resolve::partition_of(&inputs.target.region).to_string(),
         endpoint: inputs.target.endpoint.clone(),
     };
-    let margin = i64::from(args.min_remaining);
+    let margin = resolve::seconds(
+        args.min_remaining.as_deref(),
+        "--min-remaining",
+        "AWSMFA_MIN_REMAINING",
+        300,
+        0,
+    )? as i64;
     // `diagnostics` hears about damaged or short-lived entries: the first look reports them, the look
     // after waiting for the lock does not repeat it.
     let reuse = |cache: &Cache, diagnostics: &Reporter| -> Option<session::Session> {
@@ -210,7 +222,9 @@ fn apply_hint(shell: render::Shell) -> String {
         Cmd => "the mfa.cmd wrapper (awsmfa init cmd)",
         Elvish => "eval (awsmfa … | slurp)",
         Json => "credential_process = awsmfa --shell json … in a profile",
-        Env => "env $(awsmfa --shell env …) COMMAND, or docker --env-file",
+        Env => {
+            "docker run --env-file <(awsmfa --shell env …) … (values are not quoted: never splice them into a command line)"
+        }
     };
     format!(
         "these statements only print; to set the variables in your shell use: {how} (or the mfa function: awsmfa init)"

@@ -10,8 +10,21 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         // Help and version go to stdout with status 0.
         Err(e) if !e.use_stderr() => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+            let mut text = e.render().to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            let mut stdout = std::io::stdout().lock();
+            return match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    awsmfa::report::emit(&format!("error: cannot write to stdout: {e}"));
+                    ExitCode::from(Kind::Internal.exit_code())
+                }
+            };
         }
         // Usage errors: clap's first line (the cause), as one line like every other error, status 2.
         Err(e) => {

@@ -28,7 +28,12 @@ impl Reporter {
     }
 }
 
-/// Writes `awsmfa: <message>` to stderr, ignoring a closed stderr.
+/// Writes `awsmfa: <message>` to stderr, ignoring a closed stderr. Control characters in the message
+/// (which may quote a server, a file or the environment) are shown as `?`.
 pub fn emit(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "awsmfa: {message}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "awsmfa: {}",
+        crate::error::printable(message)
+    );
 }

@@ -48,7 +48,14 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
     if !args.offline
         && let (Some(id), Some(secret)) = (&id, &secret)
     {
-        match caller_identity(id, secret, token.as_deref(), args.timeout) {
+        let timeout = crate::resolve::seconds(
+            args.timeout.as_deref(),
+            "--timeout",
+            "AWSMFA_TIMEOUT",
+            10,
+            1,
+        )?;
+        match caller_identity(id, secret, token.as_deref(), timeout) {
             Ok(found) => identity = Some(found),
             Err((e, expired)) => {
                 if expired && kind == "session" {
@@ -100,8 +107,9 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
         }
         StatusFormat::Text => {
             let mut out = String::new();
+            // Every line may quote STS (the ARN) or the environment: no control character gets through.
             let line = |out: &mut String, s: String| {
-                out.push_str(&s);
+                out.push_str(&crate::error::printable(&s));
                 out.push('\n');
             };
             match kind {

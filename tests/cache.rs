@@ -591,14 +591,50 @@ fn a_group_readable_entry_is_warned_ignored_and_replaced_with_0600() {
 }
 
 #[test]
-fn an_existing_0755_cache_dir_is_narrowed_to_0700() {
+fn an_existing_0755_default_cache_dir_is_narrowed_to_0700() {
+    let sts = lenient_sts();
+    let env = Env::new();
+    let default_dir = env.sb.home().join(".cache/awsmfa");
+    std::fs::create_dir_all(&default_dir).unwrap();
+    chmod(&default_dir, 0o755);
+    let out = run(env
+        .export(&sts.url())
+        .env_remove("AWSMFA_CACHE_DIR")
+        .args(["--token-code", CODE]));
+    assert_exit(&out, 0);
+    assert_eq!(mode(&default_dir), 0o700);
+    assert_eq!(
+        std::fs::read_dir(&default_dir).unwrap().count(),
+        2,
+        "entry and lock"
+    );
+}
+
+#[test]
+fn an_open_cache_dir_named_by_the_user_is_refused_not_changed() {
+    // AWSMFA_CACHE_DIR may name a directory shared on purpose: awsmfa neither chmods nor fills it.
     let sts = lenient_sts();
     let env = Env::new();
     std::fs::create_dir(&env.cache).unwrap();
     chmod(&env.cache, 0o755);
-    cached_default(&env, &sts);
-    assert_eq!(mode(&env.cache), 0o700);
-    assert_eq!(mode(&env.entry()), 0o600);
+    std::fs::write(env.cache.join("package.json"), "{}").unwrap();
+    let out = run(env.export(&sts.url()).args(["--token-code", CODE]));
+    assert_exit(&out, 0);
+    assert!(
+        stderr(&out).contains("open to other users"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(mode(&env.cache), 0o755);
+    let names: Vec<_> = std::fs::read_dir(&env.cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["package.json"]);
+    // And clear --all leaves what is not awsmfa's alone.
+    let out = run(&mut env.sub(&sts.url(), &["clear", "--all"]));
+    assert_exit(&out, 0);
+    assert!(env.cache.join("package.json").exists());
 }
 
 // ------------------------------------------------------------------------------------------------- corrupt entries

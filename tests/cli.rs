@@ -665,3 +665,114 @@ fn verbose_names_sources_but_never_a_secret() {
         "full access key id shown"
     );
 }
+
+#[test]
+fn environment_variables_that_are_not_utf8_are_refused_not_ignored() {
+    use std::os::unix::ffi::OsStrExt;
+    let sts = FakeSts::builder()
+        .user(User::alice())
+        .any_code(true)
+        .start();
+    let sb = alice_sandbox();
+    let bad = std::ffi::OsStr::from_bytes(b"prod\xff");
+    for name in ["AWS_PROFILE", "AWS_ENDPOINT_URL_STS", "AWS_REGION"] {
+        let out = run(sb
+            .awsmfa_at(&sts)
+            .args(["--shell", "bash", "--token-code", "123456"])
+            .env(name, bad));
+        assert_eq!(out.status.code(), Some(3), "{name}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        assert!(stderr(&out).contains(name), "{}", stderr(&out));
+    }
+    assert_eq!(sts.requests().len(), 0);
+}
+
+#[test]
+fn shell_is_not_guessed_from_shell_variable_when_output_goes_to_a_pipe() {
+    // The parent (this test) is not a shell and stdout is a pipe: $SHELL may name another shell than the
+    // one reading the output, so awsmfa asks for --shell instead of guessing.
+    let sts = FakeSts::builder()
+        .user(User::alice())
+        .any_code(true)
+        .start();
+    let sb = alice_sandbox();
+    let out = run(sb
+        .awsmfa_at(&sts)
+        .args(["--token-code", "123456"])
+        .env("SHELL", "/bin/bash"));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--shell"), "{}", stderr(&out));
+    assert_eq!(sts.requests().len(), 0, "asked before any call");
+}
+
+#[test]
+fn odd_inputs_fail_fast_and_clearly() {
+    let sts = FakeSts::builder()
+        .user(User::alice())
+        .any_code(true)
+        .start();
+    let sb = alice_sandbox();
+    // An endpoint URL with a password in it.
+    let out = run(sb
+        .awsmfa()
+        .args(["--shell", "bash", "--token-code", "123456"])
+        .env(
+            "AWS_ENDPOINT_URL_STS",
+            format!("http://user:hunter2@127.0.0.1:{}", sts.port()),
+        ));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("hunter2"));
+    // A FIFO as the credentials file: refused at once instead of waiting for a writer.
+    let fifo = sb.home().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = run(sb
+        .awsmfa_at(&sts)
+        .args(["--shell", "bash", "--token-code", "123456"])
+        .env("AWS_SHARED_CREDENTIALS_FILE", &fifo));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    // A bad AWSMFA_TIMEOUT does not break `init`, which runs from every shell start-up file.
+    let out = run(sb
+        .awsmfa()
+        .args(["init", "bash"])
+        .env("AWSMFA_TIMEOUT", "abc"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(sb
+        .awsmfa_at(&sts)
+        .args(["--shell", "bash", "--token-code", "123456"])
+        .env("AWSMFA_TIMEOUT", "abc"));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("AWSMFA_TIMEOUT"), "{}", stderr(&out));
+    assert_eq!(sts.requests().len(), 0);
+}
+
+#[test]
+fn a_credential_longer_than_any_real_session_is_refused() {
+    let sts = FakeSts::builder()
+        .user(User::alice())
+        .any_code(true)
+        .start();
+    sts.push_credentials(fake_sts::IssuedOverride {
+        access_key_id: "ASIAHUGE000000000001".into(),
+        secret_access_key: "s".into(),
+        session_token: "t".repeat(40 * 1024),
+        expiration: None,
+    });
+    let sb = alice_sandbox();
+    let out = run(sb
+        .awsmfa_at(&sts)
+        .args(["--shell", "bash", "--token-code", "123456"]));
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("32 KiB"), "{}", stderr(&out));
+}

@@ -114,7 +114,23 @@ fn init_prints_each_file_with_the_name_substituted() {
 
 #[test]
 fn init_refuses_an_unusable_name_with_status_2() {
-    for name in ["", "1mfa", "a b", "a;b", "$(x)", "m\u{e9}", &"m".repeat(65)] {
+    // Malformed names; `my-mfa` (dash and busybox refuse `-` in function names); names that would shadow
+    // what the wrappers or everyday use call (`eval`, `export`, elvish's `slurp`, the AWS CLI).
+    for name in [
+        "",
+        "1mfa",
+        "a b",
+        "a;b",
+        "$(x)",
+        "m\u{e9}",
+        &"m".repeat(65),
+        "my-mfa",
+        "eval",
+        "export",
+        "slurp",
+        "aws",
+        "__awsmfa_x",
+    ] {
         let out = run(Sandbox::new()
             .awsmfa()
             .args(["init", "bash", "--cmd", name]));

@@ -410,7 +410,7 @@ fn has_nul(v: &str) -> bool {
 /// output as lines and `Out-String` rejoins them with the platform newline; the empty string, because
 /// before 7.5 assigning `''` to `$env:NAME` removes the variable.
 fn powershell_refuses(v: &str) -> bool {
-    v.is_empty() || v.contains(['\0', '\r', '\n'])
+    v.is_empty() || !v.is_ascii() || v.contains(['\0', '\r', '\n'])
 }
 
 /// cmd (src/render/cmd.rs, shared/DESIGN.md §2): NUL CR LF `"` `%` `!` (no escape works in every mode);

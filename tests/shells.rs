@@ -939,7 +939,7 @@ fn cmd_unset_removes_the_variables_under_wine() {
 /// of a native command's output plus `Out-String` would rewrite them) and the empty string (before
 /// PowerShell 7.5 `$env:X = ''` removes the variable).
 fn ps_refuses(v: &str) -> bool {
-    v.is_empty() || v.contains(['\0', '\r', '\n'])
+    v.is_empty() || !v.is_ascii() || v.contains(['\0', '\r', '\n'])
 }
 
 /// The corpus split by [`ps_refuses`]: (accepted, refused).
@@ -1480,8 +1480,10 @@ fn binary_powershell_output_decodes_exactly_and_parses() {
         }
     }
     // The alias `pwsh` prints the same.
-    let c = &CASES[1];
-    assert!(!case_refused_by(Shell::Powershell, c));
+    let c = CASES
+        .iter()
+        .find(|c| !case_refused_by(Shell::Powershell, c))
+        .expect("a case PowerShell accepts");
     let a = awsmfa_with(&sts, &sb, "pwsh", c);
     let b = awsmfa_with(&sts, &sb, "powershell", c);
     assert!(!a.stdout.is_empty());

@@ -9,6 +9,10 @@
 //! as lines (splitting at CR, LF and CRLF) and `Out-String` rejoins them with the platform's newline, so a CR
 //! or LF inside a value would not survive `Invoke-Expression (awsmfa | Out-String)`; and before PowerShell 7.5
 //! assigning `''` to `$env:NAME` removes the variable (about_Environment_Variables). Such values are refused.
+//! So are non-ASCII characters: on Windows, PowerShell decodes a native command's output with
+//! `[Console]::OutputEncoding`, by default the console's OEM code page, where UTF-8 bytes can turn into
+//! quote characters (in code pages 874, 1252 and 1258, bytes 0x91, 0x92 and 0x82 are U+2018, U+2019 and
+//! U+201A) and close the string early.
 
 use super::{Refused, refuse_nul};
 
@@ -17,7 +21,7 @@ pub const SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', 
 
 /// Quotes `value` as a verbatim (single-quoted) string literal that reads back exactly.
 ///
-/// Errors ([`Refused`]): a NUL byte, a CR or LF, or the empty string.
+/// Errors ([`Refused`]): a NUL byte, a CR or LF, a non-ASCII character, or the empty string.
 pub fn quote(value: &str) -> Result<String, Refused> {
     refuse_nul(value)?;
     if value.contains(['\r', '\n']) {
@@ -28,6 +32,11 @@ pub fn quote(value: &str) -> Result<String, Refused> {
     if value.is_empty() {
         return Err(Refused(
             "nothing (an empty value removes the variable before PowerShell 7.5)",
+        ));
+    }
+    if !value.is_ascii() {
+        return Err(Refused(
+            "non-ASCII characters, which PowerShell reads in the console code page",
         ));
     }
     let mut out = String::with_capacity(value.len() + 2);
@@ -58,7 +67,9 @@ mod tests {
 
     #[test]
     fn doubles_every_kind_of_single_quote() {
-        assert_eq!(quote("a'b‘c’d‚e‛f").unwrap(), "'a''b‘‘c’’d‚‚e‛‛f'");
+        // Only ASCII reaches PowerShell now; the doubling of all five stays right should that change.
+        assert_eq!(quote("a'b").unwrap(), "'a''b'");
+        assert!(quote("a‘b").is_err());
         assert_eq!(quote("$x `n").unwrap(), "'$x `n'");
     }
 

@@ -83,7 +83,7 @@ pub fn ca_bundle(files: Option<&Files>, profile: &str) -> Result<Option<CaBundle
         (None, None) => return Ok(None),
     };
     let path = std::path::PathBuf::from(path);
-    let pem = std::fs::read(&path).map_err(|e| {
+    let pem = profile::read_regular(&path).map_err(|e| {
         Error::config(format!(
             "cannot read the CA bundle {} ({origin}): {e}",
             path.display()
@@ -125,9 +125,72 @@ impl Target {
     }
 }
 
-/// A non-empty environment variable.
+/// A non-empty environment variable. Variables that are not valid Unicode never get here: see
+/// [`check_environment`].
 pub fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Every environment variable awsmfa reads as text (file locations excepted: `AWSMFA_CACHE_DIR` is read as
+/// a path).
+pub const VARIABLES: [&str; 17] = [
+    "AWS_PROFILE",
+    "AWS_MFA_SERIAL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_CA_BUNDLE",
+    "AWSMFA_TIMEOUT",
+    "AWSMFA_MIN_REMAINING",
+    "SHELL",
+];
+
+/// Refuses to run on environment variables that are not valid Unicode, which would otherwise read as
+/// unset and silently select another profile, file or endpoint.
+///
+/// Errors ([`Kind::Config`]): names the first such variable (never its value).
+pub fn check_environment() -> Result<()> {
+    for name in VARIABLES {
+        if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+            return Err(Error::config(format!(
+                "{name} is not valid UTF-8; fix or unset it"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A whole number of seconds from `flag` (named `flag_name`), else the environment variable `env_name`,
+/// else `default`; at least `min`.
+///
+/// Errors: [`Kind::Usage`] for a bad flag value, [`Kind::Config`] for a bad environment value.
+pub fn seconds(
+    flag: Option<&str>,
+    flag_name: &str,
+    env_name: &str,
+    default: u64,
+    min: u64,
+) -> Result<u64> {
+    let (raw, origin, kind) = match (flag, env_var(env_name)) {
+        (Some(v), _) => (v.to_string(), flag_name, Kind::Usage),
+        (None, Some(v)) => (v, env_name, Kind::Config),
+        (None, None) => return Ok(default),
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if n >= min && n <= 1_000_000_000 => Ok(n),
+        _ => Err(Error::new(
+            kind,
+            format!("{origin} {raw:?} is not a whole number of seconds of at least {min}"),
+        )),
+    }
 }
 
 /// Resolves every input of `export` but the token code and the shell.
@@ -168,9 +231,13 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
     if let Some(bundle) = &ca_bundle {
         report.detail(&format!("CA bundle: {}", bundle.path.display()));
     }
-    if args.timeout == 0 {
-        return Err(Error::usage("--timeout must be at least 1 second"));
-    }
+    let timeout = seconds(
+        args.timeout.as_deref(),
+        "--timeout",
+        "AWSMFA_TIMEOUT",
+        10,
+        1,
+    )?;
     Ok(Inputs {
         profile,
         source,
@@ -179,7 +246,7 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
         target: Target {
             region,
             endpoint,
-            timeout: Duration::from_secs(args.timeout),
+            timeout: Duration::from_secs(timeout),
             ca_bundle,
         },
         export_region,
@@ -328,9 +395,23 @@ pub fn endpoint() -> Result<Option<String>> {
     else {
         return Ok(None);
     };
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
         return Err(Error::config(format!(
-            "{name}={url:?} is not an http:// or https:// URL"
+            "{name} is not an http:// or https:// URL"
+        )));
+    };
+    // A user name or password in the URL would be shown in messages and kept in the cache key.
+    if rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .contains('@')
+    {
+        return Err(Error::config(format!(
+            "{name} holds a user name or password (user@host); STS takes none: remove it"
         )));
     }
     Ok(Some(url))

@@ -124,7 +124,7 @@ impl Files {
 impl File {
     fn load(kind: EnvConfigFileKind) -> Result<File> {
         let path = location(kind);
-        let (exists, text) = match std::fs::read(&path) {
+        let (exists, text) = match read_regular(&path) {
             Ok(bytes) => (true, decode(&path, bytes)?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
             Err(e) => {
@@ -173,6 +173,28 @@ impl File {
                 })
         })
     }
+}
+
+/// The largest profile or CA file read, in bytes; real ones are a few KiB.
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+/// Reads a file that must be a regular file of at most [`MAX_FILE`] bytes: a FIFO, a device or a directory
+/// would hang, never end or fail obscurely, so they are refused with `InvalidInput`.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "larger than 16 MiB",
+        ));
+    }
+    std::fs::read(path)
 }
 
 /// The environment variable that moves a file of `kind`.

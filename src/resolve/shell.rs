@@ -1,8 +1,11 @@
 //! Which shell to print for, when `--shell` is not given.
 //!
 //! Order: `--shell` always wins; then the name of the parent process (the shell that runs
-//! `eval "$(awsmfa)"`, `awsmfa | source` or `Invoke-Expression (awsmfa | Out-String)`); then, on Unix, the
-//! basename of `$SHELL` (the login shell). No answer → an error that names `--shell`.
+//! `eval "$(awsmfa)"`, `awsmfa | source` or `Invoke-Expression (awsmfa | Out-String)`); then, on Unix and only
+//! when stdout is a terminal (the text is for reading, not for a shell), the basename of `$SHELL`. When the
+//! output goes to a pipe and the parent is not a shell (`timeout awsmfa | source`), `$SHELL` may name another
+//! shell than the one that reads the output, and a wrong guess could let a value escape its quotes: that is an
+//! error that names `--shell`.
 
 use crate::error::{Error, Result};
 use crate::render::Shell;
@@ -39,6 +42,7 @@ pub fn detect(flag: Option<Shell>) -> Result<(Shell, &'static str)> {
         return Ok((shell, "the parent process"));
     }
     if cfg!(unix)
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
         && let Some(shell) = std::env::var("SHELL")
             .ok()
             .as_deref()
@@ -47,7 +51,7 @@ pub fn detect(flag: Option<Shell>) -> Result<(Shell, &'static str)> {
         return Ok((shell, "$SHELL"));
     }
     Err(Error::config(
-        "cannot tell which shell to print for: pass --shell bash|zsh|sh|fish|powershell|cmd|elvish|json|env",
+        "cannot tell which shell will read the output (the parent process is not a shell): pass --shell bash|zsh|sh|fish|powershell|cmd|elvish|json|env",
     ))
 }
 

@@ -28,6 +28,33 @@ use std::time::SystemTime;
 /// The entry format version written and accepted.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// How temporary files in the cache directory begin; entry names never begin with a dot.
+const TEMPORARY_PREFIX: &str = ".awsmfa-tmp-";
+
+/// The largest entry read, in bytes (an entry is well under 10 KiB).
+const MAX_ENTRY: u64 = 1024 * 1024;
+
+/// True for a file name awsmfa writes in the cache directory: `<profile>-<16 hex digits>.json` or `.lock`,
+/// or a temporary file. `clear --all` removes only these, whatever else the directory holds.
+fn is_ours(name: &str) -> bool {
+    if name.starts_with(TEMPORARY_PREFIX) {
+        return true;
+    }
+    let Some(stem) = name
+        .strip_suffix(".json")
+        .or_else(|| name.strip_suffix(".lock"))
+    else {
+        return false;
+    };
+    stem.rsplit_once('-').is_some_and(|(profile, digest)| {
+        !profile.starts_with('.')
+            && digest.len() == 16
+            && digest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 /// What a cached session was minted for. A session is reused only for the same key, field by field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
@@ -67,8 +94,10 @@ impl Key {
             .profile
             .chars()
             .take(64)
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+            .enumerate()
+            .map(|(i, c)| {
+                // No leading dot: entries are never hidden files and never look like a temporary file.
+                if c.is_ascii_alphanumeric() || "-_".contains(c) || (c == '.' && i > 0) {
                     c
                 } else {
                     '_'
@@ -113,6 +142,8 @@ pub struct Listed {
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    /// True when the directory came from `AWSMFA_CACHE_DIR`: awsmfa then never changes its mode.
+    chosen: bool,
 }
 
 /// Seconds from now until `expiration` (UTC RFC 3339); negative when past. `None` when it does not parse.
@@ -135,17 +166,28 @@ pub fn human(seconds: i64) -> String {
 impl Cache {
     /// The cache at `$AWSMFA_CACHE_DIR` or the platform's cache directory. Nothing is created yet.
     ///
-    /// Errors ([`Kind::Config`]): no home directory to put it in.
+    /// Errors ([`Kind::Config`]): no home directory to put it in, or `AWSMFA_CACHE_DIR` is not an absolute
+    /// path (a relative one would scatter plaintext sessions into whatever directory awsmfa runs in).
     pub fn locate() -> Result<Cache> {
-        let dir = match std::env::var_os("AWSMFA_CACHE_DIR").filter(|v| !v.is_empty()) {
-            Some(dir) => PathBuf::from(dir),
+        match std::env::var_os("AWSMFA_CACHE_DIR").filter(|v| !v.is_empty()) {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                if !dir.is_absolute() {
+                    return Err(Error::config(
+                        "AWSMFA_CACHE_DIR must be an absolute path",
+                    ));
+                }
+                Ok(Cache { dir, chosen: true })
+            }
             None => directories::ProjectDirs::from("", "", "awsmfa")
-                .map(|d| d.cache_dir().to_path_buf())
+                .map(|d| Cache {
+                    dir: d.cache_dir().to_path_buf(),
+                    chosen: false,
+                })
                 .ok_or_else(|| {
                     Error::config("no home directory for the session cache: set AWSMFA_CACHE_DIR or pass --no-cache")
-                })?,
-        };
-        Ok(Cache { dir })
+                }),
+        }
     }
 
     /// The directory.
@@ -223,7 +265,7 @@ impl Cache {
         let json = serde_json::to_vec_pretty(&entry).expect("an entry serialises");
         // tempfile creates the file with mode 0600 on Unix.
         let mut tmp = tempfile::Builder::new()
-            .prefix(".tmp-")
+            .prefix(TEMPORARY_PREFIX)
             .tempfile_in(&self.dir)
             .map_err(fail)?;
         tmp.write_all(&json).map_err(fail)?;
@@ -283,8 +325,9 @@ impl Cache {
         listed
     }
 
-    /// Removes the entries of `profile`, or every entry (readable or not) when `profile` is `None`.
-    /// Returns how many files were removed.
+    /// Removes the entries of `profile` (and their lock files), or, when `profile` is `None`, every file
+    /// awsmfa writes there (see `is_ours`), readable or not; nothing else in the directory is touched.
+    /// Returns how many entries were removed.
     ///
     /// Errors ([`Kind::Internal`]): a file that exists cannot be removed.
     pub fn remove(&self, profile: Option<&str>) -> Result<usize> {
@@ -293,12 +336,16 @@ impl Cache {
         };
         let mut removed = 0;
         for path in dir.filter_map(|e| e.ok()).map(|e| e.path()) {
-            let is_entry = path.extension().is_some_and(|x| x == "json");
-            let temporary = path
+            let name = path
                 .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"));
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_ours(&name) {
+                continue;
+            }
+            let is_entry = name.ends_with(".json");
             let matches = match profile {
-                None => is_entry || temporary || path.extension().is_some_and(|x| x == "lock"),
+                None => true,
                 Some(p) => {
                     is_entry
                         && read_entry(&path)
@@ -308,12 +355,17 @@ impl Cache {
                 }
             };
             if matches {
-                fs::remove_file(&path).map_err(|e| {
-                    Error::new(
+                let remove = |path: &Path| match fs::remove_file(path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::new(
                         Kind::Internal,
                         format!("cannot remove {}: {e}", path.display()),
-                    )
-                })?;
+                    )),
+                    _ => Ok(()),
+                };
+                remove(&path)?;
+                if profile.is_some() {
+                    remove(&path.with_extension("lock"))?;
+                }
                 removed += usize::from(is_entry);
             }
         }
@@ -327,7 +379,10 @@ impl Cache {
             return;
         };
         for entry in dir.filter_map(|e| e.ok()) {
-            let stale = entry.file_name().to_string_lossy().starts_with(".tmp-")
+            let stale = entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(TEMPORARY_PREFIX)
                 && entry
                     .metadata()
                     .and_then(|m| m.modified())
@@ -350,7 +405,13 @@ impl Cache {
                 .mode(0o700)
                 .create(&self.dir)?;
             let mode = fs::metadata(&self.dir)?.permissions().mode() & 0o777;
-            if mode != 0o700 {
+            if mode & 0o077 != 0 {
+                if self.chosen {
+                    // A directory the user named may be shared on purpose: refuse it, do not change it.
+                    return Err(std::io::Error::other(format!(
+                        "AWSMFA_CACHE_DIR is open to other users (mode {mode:o}); chmod 700 it or choose another"
+                    )));
+                }
                 fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))?;
             }
             Ok(())
@@ -369,18 +430,23 @@ fn open_private(path: &Path) -> std::io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        // A planted symlink must not make awsmfa create or lock a file elsewhere.
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     options.open(path)
 }
 
 /// Reads and checks one entry: `Ok(None)` when there is none, `Err(reason)` when it is unusable.
 fn read_entry(path: &Path) -> std::result::Result<Option<Entry>, String> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read it ({e})")),
     };
+    if !meta.is_file() || meta.len() > MAX_ENTRY {
+        return Err("it is not a regular file of a plausible size".into());
+    }
+    let bytes = fs::read(path).map_err(|e| format!("cannot read it ({e})"))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -439,6 +505,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache {
             dir: dir.path().join("c"),
+            chosen: false,
         };
         let quiet = Reporter::default();
         cache.store(&key("a"), &session(&in_future(3600))).unwrap();
@@ -467,11 +534,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache {
             dir: dir.path().join("c"),
+            chosen: false,
         };
         cache.store(&key("a"), &session(&in_future(3600))).unwrap();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(cache.dir()), 0o700);
         assert_eq!(mode(&cache.path(&key("a"), "json")), 0o600);
+    }
+
+    #[test]
+    fn only_its_own_files_are_ours() {
+        for ours in [
+            "default-0123456789abcdef.json",
+            "a.b-0123456789abcdef.lock",
+            ".awsmfa-tmp-x1y2z3",
+        ] {
+            assert!(is_ours(ours), "{ours}");
+        }
+        for theirs in [
+            "package.json",
+            "yarn.lock",
+            "x-0123.json",
+            ".tmp-abc",
+            "a-0123456789ABCDEF.json",
+        ] {
+            assert!(!is_ours(theirs), "{theirs}");
+        }
+        assert!(!key(".tmp").stem().starts_with('.'));
     }
 
     #[test]

@@ -15,6 +15,10 @@ use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::date_time::Format;
 use std::time::Duration;
 
+/// The longest credential value accepted from STS, in bytes. Real session tokens are a few KiB; Linux holds
+/// at most 128 KiB in one environment string, and a larger value would break every command the shell starts.
+pub const MAX_VALUE: usize = 32 * 1024;
+
 /// The longest wait for a TCP/TLS connection to STS, in seconds (less when `--timeout` is shorter).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -114,6 +118,19 @@ pub async fn get_session_token(
             format!(
                 "{} answered GetSessionToken with incomplete credentials; is the endpoint really STS?",
                 inputs.target.describe()
+            ),
+        ));
+    }
+    if [c.access_key_id(), c.secret_access_key(), c.session_token()]
+        .iter()
+        .any(|v| v.len() > MAX_VALUE)
+    {
+        return Err(Error::new(
+            Kind::Aws,
+            format!(
+                "{} answered with a credential longer than {} KiB, more than any real session; is the endpoint really STS?",
+                inputs.target.describe(),
+                MAX_VALUE / 1024
             ),
         ));
     }
