@@ -13,7 +13,6 @@ use fake_sts::{FakeSts, IssuedOverride, User};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 /// `init` shell names and their files in shell/.
 const SCRIPTS: [(&str, &str); 7] = [
@@ -1042,42 +1041,6 @@ fn prompt_through_the_elvish_function_installed_by_rc_elv_in_a_pty() {
 // ------------------------------------------------------------------------------------------------------
 // cmd under Wine, with a stand-in for awsmfa.exe
 
-/// The Wine prefix: `$WINEPREFIX`, else one made once under the temp dir.
-fn wine_prefix() -> Option<PathBuf> {
-    if !need("wine", "cmd wrapper tests") {
-        return None;
-    }
-    static PREFIX: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let prefix = PREFIX.get_or_init(|| {
-        if let Some(p) = std::env::var_os("WINEPREFIX") {
-            return Ok(PathBuf::from(p));
-        }
-        let p = std::env::temp_dir().join("awsmfa-test-init-wineprefix");
-        if !p.join("system.reg").is_file() {
-            for program in ["wineboot", "wineserver"] {
-                let arg = if program == "wineboot" { "-i" } else { "-w" };
-                let out = Command::new(program)
-                    .arg(arg)
-                    .env("WINEPREFIX", &p)
-                    .env("WINEDEBUG", "-all")
-                    .output()
-                    .map_err(|e| format!("{program}: {e}"))?;
-                if !out.status.success() {
-                    return Err(format!("{program} {arg} failed: {}", stderr(&out)));
-                }
-            }
-        }
-        Ok(p)
-    });
-    match prefix {
-        Ok(p) => Some(p.clone()),
-        Err(e) => {
-            skip(&format!("no Wine prefix: {e}"));
-            None
-        }
-    }
-}
-
 /// What one run of a driver under Wine's cmd left behind.
 #[derive(Debug)]
 struct CmdRun {
@@ -1244,7 +1207,7 @@ fn preset_vars() -> BTreeMap<String, String> {
 
 #[test]
 fn cmd_wrapper_applies_real_output_literally_under_wine() {
-    let Some(prefix) = wine_prefix() else {
+    let Some(prefix) = common::wine_prefix() else {
         return;
     };
     let (output, issued) = real_cmd_output((
@@ -1288,7 +1251,7 @@ fn cmd_wrapper_applies_real_output_literally_under_wine() {
 
 #[test]
 fn cmd_wrapper_sets_nothing_when_awsmfa_fails_under_wine() {
-    let Some(prefix) = wine_prefix() else {
+    let Some(prefix) = common::wine_prefix() else {
         return;
     };
     // Real output of a rejected code: empty stdout, status 4.
@@ -1321,7 +1284,7 @@ fn cmd_wrapper_sets_nothing_when_awsmfa_fails_under_wine() {
 
 #[test]
 fn cmd_wrapper_unsets_and_passes_help_through_under_wine() {
-    let Some(prefix) = wine_prefix() else {
+    let Some(prefix) = common::wine_prefix() else {
         return;
     };
     let sb = Sandbox::new();
@@ -1358,7 +1321,7 @@ fn cmd_wrapper_unsets_and_passes_help_through_under_wine() {
 fn cmd_wrapper_keeps_every_value_cmd_accepts_under_wine() {
     // The hostile corpus through the render layer's cmd form (values cmd refuses are left out: awsmfa
     // never prints them), one variable per value, through the wrapper in one run.
-    let Some(prefix) = wine_prefix() else {
+    let Some(prefix) = common::wine_prefix() else {
         return;
     };
     use awsmfa::render::{Op, Shell, cmd, render_ops};

@@ -15,12 +15,11 @@
 mod common;
 
 use awsmfa::render::{self, Op, Refused, Shell, cmd, elvish, env, fish, posix, powershell};
-use common::{need, python, skip, tool};
+use common::{need, python, tool};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 // ------------------------------------------------------------------------------------------------ generator
@@ -836,42 +835,15 @@ fn elvish_reads_back_generated_values() {
     round_trip(&SHELLS[6]);
 }
 
-fn wine_prefix() -> Option<PathBuf> {
-    if !need("wine", "cmd property round trips through Wine's cmd") {
-        return None;
-    }
-    if let Some(p) = std::env::var_os("WINEPREFIX").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    // The prefix tests/shells.rs creates; made here too when this file runs alone.
-    let p = std::env::temp_dir().join("awsmfa-test-wineprefix");
-    if !p.join("system.reg").exists() {
-        for args in [&["wineboot", "-i"][..], &["wineserver", "-w"][..]] {
-            let ok = Command::new(args[0])
-                .args(&args[1..])
-                .env("WINEPREFIX", &p)
-                .env("WINEDEBUG", "-all")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if !ok {
-                skip(&format!("{args:?} failed for {}", p.display()));
-                return None;
-            }
-        }
-    }
-    Some(p)
-}
-
 /// Every value cmd accepts is applied from one .cmd file (`set "NAME=value"` lines, as awsmfa prints
 /// them) under Wine's default code pages, and read back with `set AWSMFA_P > file`. The generator's output
 /// has what cmd refuses removed (the six characters and non-ASCII), so the batch stays hostile for cmd:
 /// `^ & | < > ( )`, other quotes' ASCII forms, Ctrl-Z and other controls, `/?`, leading `=`, blanks.
 #[test]
 fn wine_cmd_reads_back_generated_values() {
-    let Some(prefix) = wine_prefix() else { return };
+    let Some(prefix) = common::wine_prefix() else {
+        return;
+    };
     let started = std::time::Instant::now();
     let mut values: Vec<String> = common::hostile_values()
         .into_iter()

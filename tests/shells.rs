@@ -25,7 +25,6 @@ use fake_sts::{FakeSts, IssuedOverride, User};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 
 // ------------------------------------------------------------------------------------------------ corpus
 
@@ -639,38 +638,6 @@ fn cmd_refuses(v: &str) -> bool {
 const WINE_UTF8_LOCALE: &str = "hi_IN.UTF-8";
 const WINE_DEFAULT_LOCALE: &str = "C.UTF-8";
 
-/// The Wine prefix: `$WINEPREFIX`, else one created once under the temp dir. `None` (after a skip
-/// message) when Wine is missing.
-fn wine_prefix() -> Option<PathBuf> {
-    static PREFIX: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PREFIX
-        .get_or_init(|| {
-            if !need("wine", "cmd round trips through Wine's cmd") {
-                return None;
-            }
-            if let Some(p) = std::env::var_os("WINEPREFIX").filter(|p| !p.is_empty()) {
-                return Some(PathBuf::from(p));
-            }
-            let p = std::env::temp_dir().join("awsmfa-test-wineprefix");
-            if !p.join("system.reg").exists() {
-                for args in [&["wineboot", "-i"][..], &["wineserver", "-w"][..]] {
-                    let st = Command::new(args[0])
-                        .args(&args[1..])
-                        .env("WINEPREFIX", &p)
-                        .env("WINEDEBUG", "-all")
-                        .stdin(Stdio::null())
-                        .stdout(Stdio::null())
-                        .stderr(Stdio::null())
-                        .status()
-                        .expect("wineboot runs");
-                    assert!(st.success(), "{args:?} failed in {}", p.display());
-                }
-            }
-            Some(p)
-        })
-        .clone()
-}
-
 /// Runs `body` (CRLF lines) as a .cmd file under Wine's cmd with `@echo off` first and, last,
 /// `>awsmfa-dump.txt set PREFIX`; returns the `NAME=value` lines of the dump.
 ///
@@ -762,7 +729,9 @@ fn cmd_refuses_exactly_empty_non_ascii_nul_cr_lf_quote_percent_and_bang() {
 
 #[test]
 fn cmd_reads_back_every_accepted_value_under_wine() {
-    let Some(prefix) = wine_prefix() else { return };
+    let Some(prefix) = common::wine_prefix() else {
+        return;
+    };
     let accepted: Vec<String> = corpus().into_iter().filter(|v| !cmd_refuses(v)).collect();
     assert!(!accepted.is_empty());
     assert!(accepted.iter().all(|v| v.is_ascii() && !v.is_empty()));
@@ -846,7 +815,9 @@ fn cmd_refuses_non_ascii_values_which_wine_would_mangle() {
     }
 
     // Why: written as `set "NAME=value"` anyway, they come back altered under Wine's default code pages.
-    let Some(prefix) = wine_prefix() else { return };
+    let Some(prefix) = common::wine_prefix() else {
+        return;
+    };
     let names = names("U", non_ascii.len());
     let body: String = names
         .iter()
@@ -867,7 +838,9 @@ fn cmd_refuses_non_ascii_values_which_wine_would_mangle() {
 
 #[test]
 fn cmd_never_executes_metacharacters_inside_values() {
-    let Some(prefix) = wine_prefix() else { return };
+    let Some(prefix) = common::wine_prefix() else {
+        return;
+    };
     let values: Vec<String> = [
         "x & echo PWNED > pwned1.txt",
         "x && echo PWNED > pwned2.txt",
@@ -913,7 +886,9 @@ fn cmd_never_executes_metacharacters_inside_values() {
 
 #[test]
 fn cmd_unset_removes_the_variables_under_wine() {
-    let Some(prefix) = wine_prefix() else { return };
+    let Some(prefix) = common::wine_prefix() else {
+        return;
+    };
     let ops: Vec<Op> = render::MANAGED
         .iter()
         .map(|n| Op::Set(n, "ASIA^&|<>()x"))
@@ -1399,7 +1374,7 @@ fn binary_cmd_output_round_trips_through_wine_or_exits_7() {
     };
     assert!(CASES.iter().any(|c| only(c, |v| !v.is_ascii())));
     let (sts, sb) = fake_and_sandbox();
-    let prefix = wine_prefix();
+    let prefix = common::wine_prefix();
     let mut problems = Vec::new();
     for (i, c) in CASES.iter().enumerate() {
         let refused = case_refused_by(Shell::Cmd, c);

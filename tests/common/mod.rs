@@ -40,6 +40,44 @@ pub fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The Wine prefix for cmd tests: `$WINEPREFIX` (CI prepares one), else one created once per test binary
+/// under the temp dir. `None` after a skip message (a failure under `AWSMFA_TEST_REQUIRE_ALL=1`) when Wine is
+/// missing or the prefix cannot be made.
+pub fn wine_prefix() -> Option<PathBuf> {
+    static PREFIX: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    if !need("wine", "cmd tests run under Wine's cmd") {
+        return None;
+    }
+    let prefix = PREFIX.get_or_init(|| {
+        if let Some(p) = std::env::var_os("WINEPREFIX").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        let p = std::env::temp_dir().join("awsmfa-test-wineprefix");
+        if !p.join("system.reg").is_file() {
+            for (program, arg) in [("wineboot", "-i"), ("wineserver", "-w")] {
+                let out = Command::new(program)
+                    .arg(arg)
+                    .env("WINEPREFIX", &p)
+                    .env("WINEDEBUG", "-all")
+                    .stdin(Stdio::null())
+                    .output()
+                    .map_err(|e| format!("{program}: {e}"))?;
+                if !out.status.success() {
+                    return Err(format!("{program} {arg} failed: {}", stderr(&out)));
+                }
+            }
+        }
+        Ok(p)
+    });
+    match prefix {
+        Ok(p) => Some(p.clone()),
+        Err(e) => {
+            skip(&format!("no Wine prefix: {e}"));
+            None
+        }
+    }
+}
+
 /// The awsmfa binary built for this test run.
 pub fn awsmfa_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_awsmfa"))
