@@ -951,7 +951,7 @@ fn powershell_model_reads_back_generated_values() {
         .map(|(n, v)| Op::Set(n, v))
         .collect();
     let text = render::render_ops(Shell::Powershell, &ops).expect("nothing refused is left");
-    let o = pipe(
+    let o = common::pipe(
         Command::new(&py).arg(tool("ps_decode.py")).arg("decode"),
         text.as_bytes(),
     );
@@ -984,22 +984,6 @@ fn powershell_model_reads_back_generated_values() {
         problems.push("statements decoded out of order".into());
     }
     report("powershell model", problems, values.len(), started);
-}
-
-fn pipe(cmd: &mut Command, input: &[u8]) -> std::process::Output {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
 }
 
 #[test]

@@ -956,7 +956,7 @@ fn ps_decoder(with_syntax: bool) -> Option<(String, PathBuf)> {
 type Decoded = (BTreeMap<String, String>, Vec<String>, Vec<String>);
 
 fn ps_decode(py: &str, script: &Path, text: &str) -> Result<Decoded, String> {
-    let out = pipe(Command::new(py).arg(script).arg("decode"), text.as_bytes());
+    let out = common::pipe(Command::new(py).arg(script).arg("decode"), text.as_bytes());
     if !out.status.success() {
         return Err(format!(
             "ps_decode.py decode failed: {}",
@@ -999,22 +999,6 @@ fn ps_syntax(py: &str, script: &Path, text: &str) -> Result<(), String> {
             String::from_utf8_lossy(&out.stderr)
         ))
     }
-}
-
-fn pipe(cmd: &mut Command, input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
 }
 
 #[test]
