@@ -65,7 +65,7 @@ fn export(args: &ExportArgs) -> Result<String> {
     }
     let inputs = resolve::resolve(args, &report)?;
     let shell = resolve::shell(args.shell, &report)?;
-    let session = obtain(args, &inputs, &report)?;
+    let session = session::obtain(&inputs, &report)?;
     let region = inputs
         .export_region
         .then_some(inputs.target.region.as_str());
@@ -90,101 +90,6 @@ fn export(args: &ExportArgs) -> Result<String> {
 /// Below this many seconds left, an export warns that the session is about to end.
 pub const EXPIRY_WARNING: i64 = 15 * 60;
 
-/// A session for `inputs`: from the cache when a valid one is there (no runtime, no SDK, no socket), else
-/// from one GetSessionToken call, under the cache lock so that concurrent runs share one code.
-fn obtain(
-    args: &ExportArgs,
-    inputs: &resolve::Inputs,
-    report: &Reporter,
-) -> Result<session::Session> {
-    use session::cache::{Cache, Key};
-    let cache = if args.no_cache {
-        None
-    } else {
-        match Cache::locate() {
-            Ok(cache) => Some(cache),
-            Err(e) => {
-                report.notice(&format!("{}; continuing without it", e.message));
-                None
-            }
-        }
-    };
-    let key = Key {
-        profile: inputs.profile.clone(),
-        source: match &inputs.source {
-            resolve::source::Source::Keys(keys) => keys.access_key_id.clone(),
-            resolve::source::Source::Process { command, .. } => {
-                format!("credential_process:{command}")
-            }
-        },
-        serial: inputs.serial.value.clone(),
-        partition: resolve::partition_of(&inputs.target.region).to_string(),
-        endpoint: inputs.target.endpoint.clone(),
-    };
-    let margin = resolve::seconds(
-        args.min_remaining.as_deref(),
-        "--min-remaining",
-        "AWSMFA_MIN_REMAINING",
-        300,
-        0,
-    )? as i64;
-    // `diagnostics` hears about damaged or short-lived entries: the first look reports them, the look
-    // after waiting for the lock does not repeat it.
-    let reuse = |cache: &Cache, diagnostics: &Reporter| -> Option<session::Session> {
-        let session = cache.fresh(&key, margin, diagnostics)?;
-        report.notice(&format!(
-            "reusing the cached session of profile {} ({}), expires {} (in {})",
-            inputs.profile,
-            resolve::source::mask(&session.access_key_id),
-            session.expiration,
-            session::cache::human(session::cache::seconds_left(&session.expiration).unwrap_or(0))
-        ));
-        Some(session)
-    };
-    if let Some(cache) = &cache
-        && !args.refresh
-        && let Some(session) = reuse(cache, report)
-    {
-        return Ok(session);
-    }
-    // Hold the lock from here to the cache write; a run that waited re-checks the cache first.
-    let _lock = match &cache {
-        Some(cache) => match cache.lock(&key, report) {
-            Ok(lock) => Some(lock),
-            Err(e) => {
-                report.notice(&format!("{}; continuing without the cache lock", e.message));
-                None
-            }
-        },
-        None => None,
-    };
-    if let Some(cache) = &cache
-        && !args.refresh
-        && let Some(session) = reuse(
-            cache,
-            &Reporter {
-                quiet: true,
-                verbose: false,
-            },
-        )
-    {
-        return Ok(session);
-    }
-    let runtime = session::runtime()?;
-    let keys = runtime.block_on(session::process::long_term_keys(
-        &inputs.source,
-        inputs.target.timeout,
-    ))?;
-    let code = resolve::mfa::token_code(args.token_code.as_deref(), &inputs.serial.value)?;
-    let session = runtime.block_on(session::sts::get_session_token(&keys, inputs, &code))?;
-    if let Some(cache) = &cache
-        && let Err(e) = cache.store(&key, &session)
-    {
-        report.notice(&format!("{}; the session is not cached", e.message));
-    }
-    Ok(session)
-}
-
 fn clear(args: &cli::ClearArgs) -> Result<String> {
     let report = Reporter {
         quiet: args.quiet,
@@ -194,12 +99,7 @@ fn clear(args: &cli::ClearArgs) -> Result<String> {
     let profile = if args.all {
         None
     } else {
-        Some(
-            args.profile
-                .clone()
-                .or_else(|| resolve::env_var("AWS_PROFILE"))
-                .unwrap_or_else(|| "default".into()),
-        )
+        Some(resolve::profile_name(args.profile.as_deref()).0)
     };
     let removed = cache.remove(profile.as_deref())?;
     report.notice(&match &profile {

@@ -6,8 +6,9 @@
 
 use crate::cli::{StatusArgs, StatusFormat};
 use crate::error::{Error, Result};
+use crate::resolve::source::environment_holds_session;
 use crate::resolve::source::{LongTermKeys, mask};
-use crate::resolve::{Target, env_var};
+use crate::resolve::{Target, env_region, env_var};
 use crate::secret::Secret;
 use crate::session::cache::{Cache, human, seconds_left};
 use crate::session::sts;
@@ -29,10 +30,9 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
     let secret = env_var("AWS_SECRET_ACCESS_KEY");
     let token = env_var("AWS_SESSION_TOKEN");
     let expiration = env_var("AWS_CREDENTIAL_EXPIRATION");
-    let kind = match (&id, &secret, &token) {
-        (Some(_), Some(_), Some(_)) => "session",
-        (Some(id), Some(_), None) if id.starts_with("ASIA") => "session",
-        (Some(_), Some(_), None) => "long-term",
+    let kind = match (&id, &secret) {
+        (Some(_), Some(_)) if environment_holds_session() => "session",
+        (Some(_), Some(_)) => "long-term",
         _ => "none",
     };
     let left = expiration.as_deref().and_then(seconds_left);
@@ -97,8 +97,8 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
                 "expiration": expiration,
                 "seconds_left": left,
                 "state": state,
-                "identity": identity.as_ref().map(|(account, arn, user_id)| json!({
-                    "account": account, "arn": arn, "user_id": user_id,
+                "identity": identity.as_ref().map(|i| json!({
+                    "account": i.account, "arn": i.arn, "user_id": i.user_id,
                 })),
                 "identity_error": call_error,
                 "cached": cached,
@@ -141,8 +141,11 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
                     },
                 );
             }
-            if let Some((account, arn, _)) = &identity {
-                line(&mut out, format!("identity: {arn} (account {account})"));
+            if let Some(i) = &identity {
+                line(
+                    &mut out,
+                    format!("identity: {} (account {})", i.arn, i.account),
+                );
             }
             if let Some(e) = &call_error {
                 line(&mut out, format!("identity: check failed: {e}"));
@@ -177,21 +180,23 @@ pub fn run(args: &StatusArgs) -> Result<crate::Output> {
     Ok(crate::Output { stdout, exit })
 }
 
-/// GetCallerIdentity with the shell's credentials: (account, ARN, user id). The error comes with `true`
-/// when STS said the token has expired (`ExpiredToken`).
+/// GetCallerIdentity with the shell's credentials. The error comes with `true` when STS said the token
+/// has expired.
 fn caller_identity(
     id: &str,
     secret: &str,
     token: Option<&str>,
     timeout: u64,
-) -> std::result::Result<(String, String, String), (Error, bool)> {
+) -> std::result::Result<sts::Identity, (Error, bool)> {
     let plain = |e: Error| (e, false);
     let target = Target {
-        region: env_var("AWS_REGION")
-            .or_else(|| env_var("AWS_DEFAULT_REGION"))
+        region: env_region()
+            .map(|(region, _)| region)
             .unwrap_or_else(|| crate::resolve::DEFAULT_REGION.into()),
-        endpoint: crate::resolve::endpoint().map_err(plain)?,
-        timeout: Duration::from_secs(timeout.max(1)),
+        endpoint: crate::resolve::endpoint()
+            .map_err(plain)?
+            .map(|(url, _)| url),
+        timeout: Duration::from_secs(timeout),
         ca_bundle: crate::resolve::ca_bundle(None, "").map_err(plain)?,
     };
     let keys = LongTermKeys::new(id, secret, "the environment").map_err(plain)?;
@@ -201,29 +206,6 @@ fn caller_identity(
         )));
     }
     let token = token.map(Secret::new);
-    let ctx = sts::Context {
-        endpoint: target.describe(),
-        key: mask(id),
-        serial: None,
-        timeout: timeout.max(1),
-    };
     let runtime = crate::session::runtime().map_err(plain)?;
-    let out = runtime
-        .block_on(
-            sts::client(&keys, token.as_ref(), &target)
-                .get_caller_identity()
-                .send(),
-        )
-        .map_err(|e| {
-            let expired = e
-                .as_service_error()
-                .and_then(|s| aws_sdk_sts::error::ProvideErrorMetadata::code(s))
-                == Some("ExpiredToken");
-            (sts::map_error(e, &ctx), expired)
-        })?;
-    Ok((
-        out.account().unwrap_or("").to_string(),
-        out.arn().unwrap_or("").to_string(),
-        out.user_id().unwrap_or("").to_string(),
-    ))
+    runtime.block_on(sts::get_caller_identity(&keys, token.as_ref(), &target))
 }

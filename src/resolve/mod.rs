@@ -38,6 +38,21 @@ pub struct Inputs {
     pub target: Target,
     /// True when the region came from `--region` or a profile, so it is exported too.
     pub export_region: bool,
+    /// How the session cache may be used.
+    pub cache: CachePolicy,
+    /// `--token-code` as given (checked when it is used, after a cache miss).
+    pub token_code: Option<String>,
+}
+
+/// What a run may do with the session cache (`--refresh`, `--no-cache`, `--min-remaining`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    /// Look for a cached session (false with `--refresh` and `--no-cache`).
+    pub read: bool,
+    /// Store a new session (false with `--no-cache`).
+    pub write: bool,
+    /// Reuse a session only while more than this many seconds of it remain.
+    pub min_remaining: i64,
 }
 
 /// Which STS endpoint to call and how long to wait for it.
@@ -193,16 +208,21 @@ pub fn seconds(
     }
 }
 
+/// The profile name and where it came from: `flag` (`--profile`), else `AWS_PROFILE`, else `default`.
+pub fn profile_name(flag: Option<&str>) -> (String, &'static str) {
+    match (flag, env_var("AWS_PROFILE")) {
+        (Some(p), _) => (p.to_string(), "--profile"),
+        (None, Some(p)) => (p, "AWS_PROFILE"),
+        (None, None) => ("default".to_string(), "default"),
+    }
+}
+
 /// Resolves every input of `export` but the token code and the shell.
 ///
 /// Errors: [`Kind::Config`] for anything missing or malformed in files, environment or flags (the message
 /// says where it looked); [`Kind::Usage`] for a malformed flag value.
 pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
-    let (profile, profile_origin) = match (&args.profile, env_var("AWS_PROFILE")) {
-        (Some(p), _) => (p.clone(), "--profile"),
-        (None, Some(p)) => (p, "AWS_PROFILE"),
-        (None, None) => ("default".to_string(), "default"),
-    };
+    let (profile, profile_origin) = profile_name(args.profile.as_deref());
     report.detail(&format!("profile: {profile} (from {profile_origin})"));
     let files = Files::load()?;
     report.detail(&format!("config file: {}", files.config.describe()));
@@ -215,18 +235,16 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
     let serial = serial(args, &files, &profile, report)?;
     let duration_seconds = duration(args, &files, &profile)?;
     let (region, export_region) = region(args, &files, &profile, &serial, report)?;
-    let endpoint = endpoint()?;
-    match &endpoint {
-        Some(url) => report.detail(&format!(
-            "endpoint: {url} (from {})",
-            if env_var("AWS_ENDPOINT_URL_STS").is_some() {
-                "AWS_ENDPOINT_URL_STS"
-            } else {
-                "AWS_ENDPOINT_URL"
-            }
-        )),
-        None => report.detail(&format!("endpoint: the STS regional endpoint of {region}")),
-    }
+    let endpoint = match endpoint()? {
+        Some((url, origin)) => {
+            report.detail(&format!("endpoint: {url} (from {origin})"));
+            Some(url)
+        }
+        None => {
+            report.detail(&format!("endpoint: the STS regional endpoint of {region}"));
+            None
+        }
+    };
     let ca_bundle = ca_bundle(Some(&files), &profile)?;
     if let Some(bundle) = &ca_bundle {
         report.detail(&format!("CA bundle: {}", bundle.path.display()));
@@ -250,6 +268,18 @@ pub fn resolve(args: &ExportArgs, report: &Reporter) -> Result<Inputs> {
             ca_bundle,
         },
         export_region,
+        cache: CachePolicy {
+            read: !args.refresh && !args.no_cache,
+            write: !args.no_cache,
+            min_remaining: seconds(
+                args.min_remaining.as_deref(),
+                "--min-remaining",
+                "AWSMFA_MIN_REMAINING",
+                300,
+                0,
+            )? as i64,
+        },
+        token_code: args.token_code.clone(),
     })
 }
 
@@ -305,6 +335,13 @@ fn duration(args: &ExportArgs, files: &Files, profile: &str) -> Result<Option<i3
     }
 }
 
+/// The region named by the environment: `AWS_REGION`, else `AWS_DEFAULT_REGION`, with the variable's name.
+pub fn env_region() -> Option<(String, &'static str)> {
+    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .into_iter()
+        .find_map(|name| env_var(name).map(|r| (r, name)))
+}
+
 /// The partition a region belongs to, by its name: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, else
 /// `aws`.
 pub fn partition_of(region: &str) -> &'static str {
@@ -326,10 +363,8 @@ fn region(
 ) -> Result<(String, bool)> {
     let found = if let Some(r) = &args.region {
         Some((r.clone(), "--region".to_string(), true))
-    } else if let Some(r) = env_var("AWS_REGION") {
-        Some((r, "AWS_REGION".to_string(), false))
-    } else if let Some(r) = env_var("AWS_DEFAULT_REGION") {
-        Some((r, "AWS_DEFAULT_REGION".to_string(), false))
+    } else if let Some((r, origin)) = env_region() {
+        Some((r, origin.to_string(), false))
     } else {
         source::find_in_chain(files, profile, "region").map(|(r, holder, path)| {
             (
@@ -383,7 +418,9 @@ fn region(
 
 /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` (AWS SDKs and Tools reference guide, "Service-specific
 /// endpoints"), unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`.
-pub fn endpoint() -> Result<Option<String>> {
+///
+/// Returns the URL and the variable it came from.
+pub fn endpoint() -> Result<Option<(String, &'static str)>> {
     if env_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     {
@@ -414,7 +451,7 @@ pub fn endpoint() -> Result<Option<String>> {
             "{name} holds a user name or password (user@host); STS takes none: remove it"
         )));
     }
-    Ok(Some(url))
+    Ok(Some((url, name)))
 }
 
 /// Picks the shell (see [`shell::detect`]) and says where the choice came from with `-v`.

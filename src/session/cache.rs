@@ -73,6 +73,21 @@ pub struct Key {
 }
 
 impl Key {
+    /// The key of the session `inputs` ask for.
+    pub fn for_inputs(inputs: &crate::resolve::Inputs) -> Key {
+        use crate::resolve::source::Source;
+        Key {
+            profile: inputs.profile.clone(),
+            source: match &inputs.source {
+                Source::Keys(keys) => keys.access_key_id.clone(),
+                Source::Process { command, .. } => format!("credential_process:{command}"),
+            },
+            serial: inputs.serial.value.clone(),
+            partition: crate::resolve::partition_of(&inputs.target.region).to_string(),
+            endpoint: inputs.target.endpoint.clone(),
+        }
+    }
+
     /// The file name stem: the profile (made file-name safe) and 16 hex digits of SHA-256 over all fields.
     fn stem(&self) -> String {
         let mut hash = Sha256::new();

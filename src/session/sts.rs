@@ -155,6 +155,48 @@ pub async fn get_session_token(
     })
 }
 
+/// Who a set of credentials belongs to, as GetCallerIdentity tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The 12-digit account id.
+    pub account: String,
+    /// The caller's ARN (`arn:aws:iam::123456789012:user/alice`; for session credentials the IAM user's).
+    pub arn: String,
+    /// The unique id (`AIDA…`).
+    pub user_id: String,
+}
+
+/// Calls GetCallerIdentity with `keys` and, for session credentials, `session_token`: the check that the
+/// credentials a shell holds really work (`awsmfa status`).
+///
+/// Errors: as [`map_error`], with remedies for the shell's own credentials, paired with `true` when STS
+/// said the token has expired (`ExpiredToken`).
+pub async fn get_caller_identity(
+    keys: &LongTermKeys,
+    session_token: Option<&Secret>,
+    target: &Target,
+) -> std::result::Result<Identity, (Error, bool)> {
+    let ctx = Context {
+        endpoint: target.describe(),
+        key: keys.masked_id(),
+        serial: None,
+        timeout: target.timeout.as_secs(),
+    };
+    let out = client(keys, session_token, target)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            let expired = e.as_service_error().and_then(|s| s.code()) == Some("ExpiredToken");
+            (map_error(e, &ctx), expired)
+        })?;
+    Ok(Identity {
+        account: out.account().unwrap_or("").to_string(),
+        arn: out.arn().unwrap_or("").to_string(),
+        user_id: out.user_id().unwrap_or("").to_string(),
+    })
+}
+
 /// What an error message may mention about the call.
 pub struct Context {
     /// The endpoint in words (`https://…` or "the STS endpoint of us-east-1").
