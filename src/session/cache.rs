@@ -149,8 +149,6 @@ pub struct Listed {
     pub expiration: String,
     /// Seconds left (negative once expired).
     pub remaining: i64,
-    /// The file.
-    pub path: PathBuf,
 }
 
 /// The cache directory.
@@ -324,7 +322,11 @@ impl Cache {
         let mut listed: Vec<Listed> = dir
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .is_some_and(|n| n.ends_with(".json") && is_ours(&n))
+            })
             .filter_map(|path| {
                 let entry = read_entry(&path).ok()??;
                 Some(Listed {
@@ -332,7 +334,6 @@ impl Cache {
                     key: entry.key,
                     access_key_id: entry.access_key_id,
                     expiration: entry.expiration,
-                    path,
                 })
             })
             .collect();
